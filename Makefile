@@ -1,0 +1,65 @@
+# Tether's front door. Every target installs what it needs first.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := src/tether/static/tether/vendor
+DEMO := examples/demo
+UVICORN_FLAGS := --loop uvloop --http httptools --ws websockets --ws-per-message-deflate false --no-access-log
+
+.PHONY: demo test lint bench install chromium redis clean lock
+
+install: $(VENV)/.installed $(VENDOR)/.installed
+
+$(VENV)/.installed: requirements/dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(VENDOR)
+	cp node_modules/phoenix/priv/static/phoenix.min.js $(VENDOR)/
+	cp node_modules/phoenix_live_view/priv/static/phoenix_live_view.min.js $(VENDOR)/
+	touch $@
+
+demo: install
+	cd $(DEMO) && ../../$(BIN)/python manage.py migrate --verbosity 0 && ../../$(BIN)/python manage.py demo_setup
+	cd $(DEMO) && ../../$(BIN)/uvicorn demo.asgi:application --host 127.0.0.1 --port $(PORT) $(UVICORN_FLAGS)
+
+# Debian's Chromium drives the browser tests; Playwright cannot download one here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing and could not be installed (need root and Debian's apt)"; exit 1; }
+
+# A Redis server on 127.0.0.1:6379 for the multi-process tests; started if not running.
+redis:
+	@if ! $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 6379), 1).close()" 2>/dev/null; then \
+	  command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }; \
+	  command -v redis-server >/dev/null 2>&1 || { echo "redis-server is missing and could not be installed"; exit 1; }; \
+	  echo "starting redis-server on 127.0.0.1:6379"; \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
+	  sleep 1; \
+	fi
+
+lint: install
+	$(BIN)/ruff check src tests examples bench
+	$(BIN)/ruff format --check src tests examples bench
+	PYTHONPATH=examples/demo $(BIN)/mypy
+
+test: install chromium redis lint
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python -m bench $(if $(QUICK),--quick,)
+
+lock:
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile --generate-hashes --python-version 3.11 requirements/base.in -o requirements/base.txt
+	$(BIN)/uv pip compile --generate-hashes --python-version 3.11 requirements/dev.in -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

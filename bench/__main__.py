@@ -1,0 +1,61 @@
+"""``python -m bench [--quick] [--clients N]``: run the suite, print one table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from bench import machine, report, suite
+from bench.fleet import progress
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a reduced run, under 2 minutes")
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=suite.default_workers(),
+        help="client worker processes (default: 1 on 2 cores or fewer, else 2)",
+    )
+    args = parser.parse_args(argv)
+    plan = suite.Plan.quick() if args.quick else suite.Plan.full()
+    info = machine.describe()
+    progress(
+        f"tether bench ({'quick' if args.quick else 'full'}) on {info['cores']} cores, "
+        f"{info['cpu_model']}, {args.clients} client process(es)"
+    )
+    started = time.monotonic()
+    results = suite.Suite(plan, args.clients).run()
+    elapsed = time.monotonic() - started
+    stem = suite.results_stem(info)
+    png = stem.with_suffix(".png")
+    try:
+        report.plot(results["figures"], results["samples"], png)
+    except Exception as exc:
+        progress(f"plot failed: {exc}")
+        png = None  # type: ignore[assignment]
+    data = {
+        "machine": info,
+        "mode": "quick" if args.quick else "full",
+        "client_processes": args.clients,
+        "plan": plan.__dict__,
+        "seconds": round(elapsed, 1),
+        "figures": results["figures"],
+        "samples": results["samples"],
+        "plot": str(png.relative_to(suite.servers.ROOT)) if png else None,
+    }
+    path = stem.with_suffix(".json")
+    suite.write_json(path, data)
+    print(report.render_table(results["figures"]))
+    print(
+        f"\n{info['cores']} cores, {info['cpu_model']}, Python {info['python']}, "
+        f"commit {info['commit']}; {elapsed:.0f}s"
+    )
+    print(f"results: {path.relative_to(suite.servers.ROOT)}" + (f", {data['plot']}" if png else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""The table on stdout and the plots beside the JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+NA = "n/a"
+
+# Provisional targets; bench/README.md says where each comes from.
+GOALS = {
+    "memory": "<= 2x the limit",
+    "echo": "(the limit)",
+    "fanout_1000": "p99 <= 100 ms",
+    "fanout_10000": "p99 <= 1 s",
+    "roundtrip": "p50 <= 5 ms, p99 <= 25 ms",
+    "events": ">= 2,000/s",
+    "wire_increment": "<= 100 B",
+    "wire_cell": "<= 64 B",
+    "rerender": "< Django's full render",
+    "dead_render": ">= 80% of plain",
+    "connect": ">= 500/s",
+    "gc": "<= 50 ms",
+    "client_js": "<= 50 KB gzip",
+}
+
+
+def kib(value: float | None) -> str:
+    return NA if value is None else f"{value / 1024:.1f} KiB"
+
+
+def ms(value: float) -> str:
+    return f"{value:.1f} ms" if value >= 10 else f"{value:.2f} ms"
+
+
+def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    out: list[tuple[str, str, str, str]] = []
+    memory = figures.get("memory", {})
+    echo = figures.get("echo", {})
+    echo_steps = {s["target"]: s for s in echo.get("steps", [])}
+    mem_steps = memory.get("steps", [])
+    if not mem_steps:
+        out.append(("memory per open page", NA, GOALS["memory"], memory.get("error", "not run")))
+    for step in mem_steps:
+        limit = echo_steps.get(step["target"], {}).get("per_page_bytes")
+        note = f"{step['open']} open, RSS {step['rss_bytes'] / 2**20:.0f} MiB"
+        if step["failed"]:
+            note += f", {step['failed']} failed"
+        out.append(
+            (
+                f"memory per page @ {step['target']:,}",
+                kib(step["per_page_bytes"]),
+                GOALS["memory"],
+                note,
+            )
+        )
+        out.append(
+            (
+                f"  bare WebSocket @ {step['target']:,}",
+                kib(limit),
+                GOALS["echo"],
+                "echo app, same uvicorn flags",
+            )
+        )
+    if not echo_steps and echo.get("error"):
+        out.append(("bare WebSocket", NA, GOALS["echo"], echo["error"]))
+
+    fanout = figures.get("fanout", {})
+    for step in fanout.get("steps", []):
+        goal = GOALS.get(f"fanout_{step['open']}", "")
+        if "error" in step:
+            out.append((f"fan-out @ {step['open']:,}", NA, goal, step["error"][:80]))
+            continue
+        value = f"{ms(step['p50_ms'])} / {ms(step['p99_ms'])} / {ms(step['max_ms'])}"
+        note = f"p50/p99/max of {step['count']}; CPU {step['cpu_ms_per_broadcast']:.0f} ms each"
+        if step["missing"]:
+            note += f"; {step['missing']} frames missing"
+        out.append((f"fan-out @ {step['open']:,}", value, goal, note))
+    if not fanout.get("steps"):
+        out.append(("fan-out", NA, GOALS["fanout_10000"], fanout.get("error", "not run")))
+
+    roundtrip = figures.get("roundtrip", {})
+    if "p50_ms" in roundtrip:
+        note = f"{roundtrip['count']} clicks, {roundtrip['open_pages']:,} pages open"
+        if roundtrip["errors"]:
+            note += f", {sum(roundtrip['errors'].values())} errors"
+        out.append(
+            (
+                "round trip p50 / p99",
+                f"{ms(roundtrip['p50_ms'])} / {ms(roundtrip['p99_ms'])}",
+                GOALS["roundtrip"],
+                note,
+            )
+        )
+        out.append(
+            (
+                "events/s (50 clients)",
+                f"{roundtrip['events_per_second']:,.0f}",
+                GOALS["events"],
+                "closed loop, one click in flight per client",
+            )
+        )
+    else:
+        out.append(("round trip", NA, GOALS["roundtrip"], str(roundtrip.get("errors", "not run"))))
+
+    wire = figures.get("wire_increment")
+    out.append(
+        (
+            "wire: counter increment",
+            f"{wire['bytes']} B" if wire else NA,
+            GOALS["wire_increment"],
+            "the whole reply frame, exact",
+        )
+    )
+    tab = figures.get("table", {})
+    if "cell_diff_bytes" in tab:
+        out.append(
+            (
+                "wire: 1 cell of 200 rows",
+                f"{tab['cell_diff_bytes']} B",
+                GOALS["wire_cell"],
+                f"diff JSON; full render {tab['full_render_bytes']:,} B",
+            )
+        )
+        live, plain = tab["rerender_diff_us"], tab["django_render_us"]
+        out.append(
+            (
+                "re-render+diff, 1 cell",
+                f"{live['median']:.0f} / {live['p99']:.0f} µs",
+                GOALS["rerender"],
+                "median / p99, in-process",
+            )
+        )
+        out.append(
+            (
+                "  Django full render",
+                f"{plain['median']:.0f} / {plain['p99']:.0f} µs",
+                "",
+                "median / p99, same table",
+            )
+        )
+    else:
+        out.append(("wire: 1 cell of 200 rows", NA, GOALS["wire_cell"], tab.get("error", "")))
+
+    dead = figures.get("dead_render", {})
+    live_rps = dead.get("live", {}).get("requests_per_second")
+    plain_rps = dead.get("plain", {}).get("requests_per_second")
+    if live_rps and plain_rps:
+        out.append(
+            (
+                "dead render GET /counter/",
+                f"{live_rps:,.0f} req/s",
+                GOALS["dead_render"],
+                f"{live_rps / plain_rps:.0%} of plain; wrk -c32 {dead['seconds']}s",
+            )
+        )
+        out.append(("  plain Django view", f"{plain_rps:,.0f} req/s", "", "/counter-plain/"))
+    else:
+        out.append(("dead render", NA, GOALS["dead_render"], dead.get("error", "not run")))
+
+    connect = figures.get("connect", {})
+    if connect.get("joined"):
+        seconds = connect["join_seconds"]
+        note = f"{connect['joined']:,} of {connect['pages']:,} at once in {seconds:.1f}s"
+        out.append(
+            ("connect rate", f"{connect['joins_per_second']:,.0f} joins/s", GOALS["connect"], note)
+        )
+    else:
+        out.append(("connect rate", NA, GOALS["connect"], str(connect.get("errors", "not run"))))
+
+    out.append(("largest GC pause @ 10,000", NA, GOALS["gc"], "no GC hook in the server"))
+    js = figures.get("client_js", {})
+    out.append(
+        (
+            "client JS",
+            kib(js.get("gzip_total")),
+            GOALS["client_js"],
+            "phoenix + phoenix_live_view + tether.js, gzip -9",
+        )
+    )
+    for name, error in figures.get("failures", {}).items():
+        out.append((f"FAILED: {name}", NA, "", error.splitlines()[-1][:100] if error else ""))
+    return out
+
+
+def render_table(figures: dict[str, Any]) -> str:
+    header = ("figure", "value", "goal", "note")
+    body = rows(figures)
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(4)]
+
+    def line(cells: tuple[str, str, str, str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(header), rule, *(line(r) for r in body)])
+
+
+def plot(figures: dict[str, Any], samples: dict[str, Any], path: Path) -> bool:
+    """Memory per page beside the bare-socket limit, and the latency distributions."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    for key, label in (("memory", "Tether counter page"), ("echo", "bare WebSocket (limit)")):
+        steps = [s for s in figures.get(key, {}).get("steps", []) if s["per_page_bytes"]]
+        if steps:
+            left.plot(
+                [s["open"] for s in steps],
+                [s["per_page_bytes"] / 1024 for s in steps],
+                marker="o",
+                label=label,
+            )
+    left.set_xlabel("open pages")
+    left.set_ylabel("server RSS per page (KiB)")
+    left.set_title("Memory per open page")
+    left.set_ylim(bottom=0)
+    left.grid(alpha=0.3)
+    left.legend()
+
+    series = [("round trip (click → diff)", samples.get("roundtrip_seconds", []))]
+    for key in sorted(samples):
+        if key.startswith("fanout_") and key.endswith("_arrivals_seconds"):
+            pages = key.split("_")[1]
+            series.append((f"one broadcast to {pages} pages, each arrival", samples[key]))
+        if key.startswith("fanout_") and key.endswith("_last_seconds"):
+            pages = key.split("_")[1]
+            series.append((f"broadcast to {pages} pages, last arrival", samples[key]))
+    for label, values in series:
+        if values:
+            ordered = sorted(v * 1e3 for v in values)
+            fractions = [(i + 1) / len(ordered) for i in range(len(ordered))]
+            right.step(ordered, fractions, where="post", label=label)
+    right.set_xscale("log")
+    right.set_xlabel("latency (ms, log)")
+    right.set_ylabel("fraction ≤ x")
+    right.set_title("Latency distribution")
+    right.grid(alpha=0.3)
+    right.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True

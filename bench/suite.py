@@ -1,0 +1,363 @@
+"""The benchmark suite: each figure against its own server process, then one table."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import servers, table
+from bench.fleet import Swarm, WorkerError, progress, raise_fd_limit
+from tether.testing import ServerProcess
+
+STATIC = servers.ROOT / "src" / "tether" / "static" / "tether"
+CHAT_PATH = "/chat/bench/"
+COUNTER_PATH = "/counter/"
+
+
+@dataclass(frozen=True)
+class Plan:
+    memory_steps: tuple[int, ...]
+    fanout_steps: tuple[int, ...]
+    broadcasts: int
+    roundtrip_pages: int
+    roundtrip_clients: int
+    roundtrip_clicks: int
+    wrk_seconds: int
+    connect_pages: int
+    table_repeats: int
+    open_timeout: float
+
+    @classmethod
+    def full(cls) -> Plan:
+        return cls(
+            (1_000, 5_000, 10_000, 15_000),
+            (1_000, 10_000),
+            20,
+            1_000,
+            50,
+            20,
+            5,
+            5_000,
+            1_000,
+            600.0,
+        )
+
+    @classmethod
+    def quick(cls) -> Plan:
+        return cls((1_000, 2_000), (1_000,), 20, 1_000, 50, 20, 2, 1_000, 200, 120.0)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    return table.percentile(values, fraction)
+
+
+def summary_ms(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": statistics.median(values) * 1e3,
+        "p99_ms": percentile(values, 0.99) * 1e3,
+        "max_ms": max(values) * 1e3,
+        "count": len(values),
+    }
+
+
+class Suite:
+    """Runs the figures in order; each one records its numbers or why it has none."""
+
+    def __init__(self, plan: Plan, workers: int) -> None:
+        self.plan = plan
+        self.workers = workers
+        self.figures: dict[str, Any] = {}
+        self.samples: dict[str, Any] = {}
+        self.db = servers.DemoDatabase()
+
+    def run(self) -> dict[str, Any]:
+        raise_fd_limit()
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("wire size: 200-row table, in-process", self.table),
+            ("client JavaScript bytes", self.client_js),
+            ("memory per open page, round trip, wire size", self.memory),
+            ("memory per bare WebSocket (the limit)", self.echo),
+            ("dead render throughput", self.dead_render),
+            ("connect rate", self.connect_rate),
+            ("fan-out", self.fanout),
+        ]
+        try:
+            for number, (name, step) in enumerate(steps, 1):
+                progress(f"[{number}/{len(steps)}] {name}")
+                started = time.monotonic()
+                try:
+                    step()
+                except (WorkerError, RuntimeError, OSError, subprocess.SubprocessError) as exc:
+                    progress(f"  failed: {exc}")
+                    self.figures.setdefault("failures", {})[name] = str(exc)[:2000]
+                progress(f"  done in {time.monotonic() - started:.1f}s")
+        finally:
+            self.db.cleanup()
+        return {"figures": self.figures, "samples": self.samples}
+
+    # -- helpers -----------------------------------------------------------------
+
+    def server(self, name: str) -> ServerProcess:
+        server = servers.demo_server(self.db, name)
+        progress(f"  demo server {name} on {server.url}, pid {server.pid}")
+        return server
+
+    def swarm(self, label: str, server: ServerProcess) -> Swarm:
+        return Swarm(label, server.url, server.port, self.workers)
+
+    def open(self, swarm: Swarm, path: str | None, count: int) -> dict[str, Any]:
+        result = swarm.open(path, count, self.plan.open_timeout)
+        if result["failed"]:
+            progress(f"  {result['failed']} pages failed: {list(result['errors'].items())[:3]}")
+        return result
+
+    # -- figures -----------------------------------------------------------------
+
+    def table(self) -> None:
+        self.figures["table"] = table.measure(self.plan.table_repeats)
+
+    def client_js(self) -> None:
+        names = ["vendor/phoenix.min.js", "vendor/phoenix_live_view.min.js", "tether.js"]
+        files = [STATIC / name for name in names]
+        if not all(path.exists() for path in files):
+            self.figures["client_js"] = {"error": "run `make install` to copy the client"}
+            return
+        sizes = {}
+        for name, path in zip(names, files, strict=True):
+            data = path.read_bytes()
+            sizes[name] = {"raw": len(data), "gzip": len(gzip.compress(data, 9))}
+        self.figures["client_js"] = {
+            "files": sizes,
+            "gzip_total": sum(s["gzip"] for s in sizes.values()),
+        }
+
+    def memory(self) -> None:
+        server = self.server("memory")
+        figure: dict[str, Any] = {"steps": []}
+        self.figures["memory"] = figure
+        try:
+            with self.swarm("memory", server) as swarm:
+                warm = self.open(swarm, COUNTER_PATH, 10 * len(swarm))
+                if warm["open"] == 0:
+                    figure["error"] = f"no counter page joined: {warm['errors']}"
+                    return
+                swarm.all("click", 60, clients=1, clicks=1, within=30)
+                swarm.all("close", 60)
+                servers.wait_idle(server.pid)
+                figure["baseline_bytes"] = baseline = servers.settle_rss(server.pid)
+                opened = 0
+                for target in self.plan.memory_steps:
+                    result = self.open(swarm, COUNTER_PATH, target - opened)
+                    opened = result["open"]
+                    servers.wait_idle(server.pid)
+                    rss = servers.settle_rss(server.pid)
+                    step = {
+                        "target": target,
+                        "open": opened,
+                        "failed": result["failed"],
+                        "errors": result["errors"],
+                        "rss_bytes": rss,
+                        "per_page_bytes": (rss - baseline) / opened if opened else None,
+                        "join_seconds": result["join_seconds"],
+                    }
+                    figure["steps"].append(step)
+                    per_page = step["per_page_bytes"] or 0
+                    progress(
+                        f"  {opened} pages open: RSS {rss / 2**20:.0f} MiB, "
+                        f"{per_page / 1024:.1f} KiB per page"
+                    )
+                    if target == self.plan.roundtrip_pages:
+                        self.roundtrip(swarm, opened)
+                    if opened < target * 0.9:
+                        figure["error"] = f"only {opened} of {target} pages open; stopped"
+                        break
+                figure["gc_pause_ms"] = None
+                figure["gc_pause_note"] = "the server exposes no GC hook"
+        finally:
+            server.stop()
+
+    def roundtrip(self, swarm: Swarm, opened: int) -> None:
+        plan = self.plan
+        progress(
+            f"  round trip: {plan.roundtrip_clients} clients x {plan.roundtrip_clicks} clicks"
+            f" with {opened} pages open"
+        )
+        clients = swarm.split(plan.roundtrip_clients)
+        per_worker = [
+            {"clients": c, "clicks": plan.roundtrip_clicks, "within": 120} for c in clients
+        ]
+        answers = swarm.call("click", per_worker, 150)
+        latencies = [t for a in answers for t in a["latencies"]]
+        errors: dict[str, int] = {}
+        for answer in answers:
+            for key, value in answer["errors"].items():
+                errors[key] = errors.get(key, 0) + value
+        elapsed = max(a["ended"] for a in answers) - min(a["started"] for a in answers)
+        sample = next((a["sample"] for a in answers if a["sample"]), None)
+        figure: dict[str, Any] = {"open_pages": opened, "errors": errors}
+        if latencies:
+            figure.update(summary_ms(latencies))
+            figure["events_per_second"] = len(latencies) / elapsed
+        self.figures["roundtrip"] = figure
+        self.samples["roundtrip_seconds"] = latencies
+        if sample is not None:
+            self.figures["wire_increment"] = {"frame": sample, "bytes": len(sample.encode())}
+
+    def echo(self) -> None:
+        server = servers.echo_server(self.db)
+        progress(f"  echo server on {server.url}, pid {server.pid}")
+        figure: dict[str, Any] = {"steps": []}
+        self.figures["echo"] = figure
+        try:
+            with self.swarm("echo", server) as swarm:
+                self.open(swarm, None, 10 * len(swarm))
+                swarm.all("close", 60)
+                servers.wait_idle(server.pid)
+                figure["baseline_bytes"] = baseline = servers.settle_rss(server.pid)
+                opened = 0
+                for target in self.plan.memory_steps:
+                    result = self.open(swarm, None, target - opened)
+                    opened = result["open"]
+                    servers.wait_idle(server.pid)
+                    rss = servers.settle_rss(server.pid)
+                    per_page = (rss - baseline) / opened if opened else None
+                    figure["steps"].append(
+                        {
+                            "target": target,
+                            "open": opened,
+                            "rss_bytes": rss,
+                            "per_page_bytes": per_page,
+                        }
+                    )
+                    progress(f"  {opened} sockets open: RSS {rss / 2**20:.0f} MiB")
+                    if opened < target * 0.9:
+                        figure["error"] = f"only {opened} of {target} sockets open; stopped"
+                        break
+        finally:
+            server.stop()
+
+    def dead_render(self) -> None:
+        wrk = shutil.which("wrk")
+        if wrk is None:
+            self.figures["dead_render"] = {"error": "wrk is not installed"}
+            return
+        server = self.server("dead-render")
+        figure: dict[str, Any] = {"seconds": self.plan.wrk_seconds, "connections": 32}
+        self.figures["dead_render"] = figure
+        try:
+            for name, path in (("live", COUNTER_PATH), ("plain", "/counter-plain/")):
+                command = [wrk, "-t1", "-c32", f"-d{self.plan.wrk_seconds}s", server.url + path]
+                out = subprocess.run(
+                    command, capture_output=True, text=True, timeout=self.plan.wrk_seconds + 30
+                ).stdout
+                match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+                errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+                figure[name] = {
+                    "requests_per_second": float(match.group(1)) if match else None,
+                    "non_2xx": int(errors.group(1)) if errors else 0,
+                }
+                progress(f"  GET {path}: {figure[name]['requests_per_second']} req/s")
+        finally:
+            server.stop()
+
+    def connect_rate(self) -> None:
+        server = self.server("connect")
+        try:
+            with self.swarm("connect", server) as swarm:
+                self.open(swarm, COUNTER_PATH, 10 * len(swarm))
+                swarm.all("close", 60)
+                result = self.open(swarm, COUNTER_PATH, self.plan.connect_pages)
+                self.figures["connect"] = {
+                    "pages": self.plan.connect_pages,
+                    "joined": result["joined"],
+                    "failed": result["failed"],
+                    "errors": result["errors"],
+                    "join_seconds": result["join_seconds"],
+                    "joins_per_second": result["joined"] / result["join_seconds"],
+                    "dead_renders_per_second": self.plan.connect_pages / result["dead_seconds"],
+                }
+        finally:
+            server.stop()
+
+    def fanout(self) -> None:
+        server = self.server("fanout")
+        figure: dict[str, Any] = {"steps": []}
+        self.figures["fanout"] = figure
+        try:
+            if not servers.page_exists(server.url, CHAT_PATH):
+                figure["error"] = f"GET {CHAT_PATH} is not 200 (no chat page yet)"
+                return
+            with self.swarm("fanout", server) as swarm:
+                opened = 0
+                for target in self.plan.fanout_steps:
+                    result = self.open(swarm, CHAT_PATH, target - opened)
+                    opened = result["open"]
+                    servers.wait_idle(server.pid)
+                    step = self.broadcasts(swarm, server, opened)
+                    figure["steps"].append(step)
+                    if "error" in step:
+                        break
+        finally:
+            server.stop()
+
+    def broadcasts(self, swarm: Swarm, server: ServerProcess, opened: int) -> dict[str, Any]:
+        lasts: list[float] = []
+        cpu: list[float] = []
+        arrivals_of_last: list[float] = []
+        missing = 0
+        for n in range(self.plan.broadcasts):
+            marker = f"bench{uuid.uuid4().hex[:12]}"
+            target = sum(a["target"] for a in swarm.all("arm", 30, marker=marker))
+            cpu_before = servers.cpu_seconds(server.pid)
+            sent = swarm.one("submit", 30, event="send", value=f"body={marker}", within=20)
+            if sent["status"] != "ok":
+                return {"open": opened, "error": f"send refused: {sent['reply']}"}
+            answers = swarm.all("collect", 90, within=60)
+            cpu.append(servers.cpu_seconds(server.pid) - cpu_before)
+            arrivals = [t - sent["sent"] for a in answers for t in a["arrivals"]]
+            missing += sum(a["missing"] for a in answers)
+            if not arrivals:
+                return {"open": opened, "error": f"no page saw broadcast {n}"}
+            lasts.append(max(arrivals))
+            arrivals_of_last = arrivals
+            progress(
+                f"  broadcast {n + 1}/{self.plan.broadcasts} to {target} pages: last after "
+                f"{max(arrivals) * 1e3:.1f} ms"
+            )
+            time.sleep(0.2)
+        self.samples[f"fanout_{opened}_last_seconds"] = lasts
+        self.samples[f"fanout_{opened}_arrivals_seconds"] = arrivals_of_last
+        return {
+            "open": opened,
+            **summary_ms(lasts),
+            "cpu_ms_per_broadcast": statistics.mean(cpu) * 1e3,
+            "missing": missing,
+            "clock_tick_ms": 1e3 / servers.CLOCK_TICKS,
+        }
+
+
+def default_workers() -> int:
+    cores = os.cpu_count() or 1
+    return 1 if cores <= 2 else 2
+
+
+def results_stem(machine: dict[str, Any]) -> Path:
+    date = machine["date"][:10]
+    return servers.RESULTS / f"{date}-{machine['commit']}"
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n")

@@ -1,0 +1,104 @@
+"""The demo's pages: one live view per feature."""
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from tether import LiveView, event
+
+DEMOS = [
+    ("counter", "Counter", "a button that counts, over the socket"),
+    ("clock", "Clock", "the server pushes the time every second"),
+    ("login-required", "Login required", "shows the signed-in user"),
+    ("dashboard-async", "Async dashboard", "five panels load concurrently; one fails"),
+]
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/index.html", {"demos": DEMOS})
+
+
+class Counter(LiveView):
+    template_name = "pages/counter.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.count = 0
+        self.page_title = "Counter"
+
+    @event
+    def inc(self) -> None:
+        self.count += 1
+
+    @event
+    def dec(self) -> None:
+        self.count -= 1
+
+
+class Clock(LiveView):
+    template_name = "pages/clock.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.now = _now()
+        self.page_title = "Clock"
+        if self.connected:
+            self.send_interval(1.0, "tick")
+
+    async def handle_info(self, message: Any) -> None:
+        if message == "tick":
+            self.now = _now()
+
+
+class Private(LiveView):
+    template_name = "pages/private.html"
+    login_required = True
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.name = request.user.get_username()
+        self.page_title = "Private"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%H:%M:%S")
+
+
+PANELS = [
+    ("users", "Users", 0.05, 1284),
+    ("orders", "Orders", 0.10, 342),
+    ("revenue", "Revenue", 0.15, "$48,210"),
+    ("latency", "API latency", 0.20, "87 ms"),
+    ("inventory", "Inventory", 0.25, None),  # this one fails
+]
+
+
+async def _load_panel(delay: float, value: object) -> object:
+    await asyncio.sleep(delay)
+    if value is None:
+        raise RuntimeError("inventory service unavailable")
+    return value
+
+
+class AsyncDashboard(LiveView):
+    """Five panels loaded at once: the page waits for the slowest, not the sum."""
+
+    template_name = "pages/dashboard_async.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.page_title = "Async dashboard"
+        for key, _title, delay, value in PANELS:
+            self.assign_async(key, _load_panel, delay, value)
+
+    @event
+    def reload(self) -> None:
+        for key, _title, delay, value in PANELS:
+            self.assign_async(key, _load_panel, delay, value)
+
+
+def counter_plain(request: HttpRequest) -> HttpResponse:
+    """The counter page rendered by a plain Django view: the dead render's benchmark limit."""
+    inner = render_to_string("pages/counter.html", {"count": 0}, request)
+    return render(request, "layout.html", {"live": mark_safe(inner), "page_title": "Counter"})

@@ -1,0 +1,82 @@
+"""The ASGI entry: ``/live/websocket`` is Tether's, everything else is Django's.
+
+    # asgi.py of a project
+    from django.core.asgi import get_asgi_application
+    from tether.asgi import TetherASGI
+    application = TetherASGI(get_asgi_application())
+
+or run ``uvicorn tether.asgi:application`` with ``DJANGO_SETTINGS_MODULE`` set.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tether import protocol
+from tether.static import StaticFiles
+
+logger = logging.getLogger("tether.asgi")
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+ASGIApp = Callable[..., Awaitable[None]]
+
+
+class TetherASGI:
+    def __init__(self, django_app: ASGIApp, *, serve_static: bool | None = None) -> None:
+        from django.conf import settings
+
+        self.django_app = django_app
+        if serve_static is None:
+            serve_static = settings.DEBUG
+        self.static = StaticFiles() if serve_static else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "websocket":
+            if scope["path"] == protocol.SOCKET_PATH:
+                from tether.live.socket import LiveSocket
+
+                await LiveSocket(scope, receive, send).serve()
+            else:
+                await send({"type": "websocket.close", "code": 404})
+        elif kind == "lifespan":
+            await self.lifespan(receive, send)
+        elif self.static is not None and self.static.handles(scope):
+            await self.static(scope, receive, send)
+        else:
+            await self.django_app(scope, receive, send)
+
+    async def lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def shutdown(self) -> None:
+        from tether.live.registry import registry
+
+        await registry.close_all()
+
+
+def get_application() -> TetherASGI:
+    from django.core.asgi import get_asgi_application
+
+    return TetherASGI(get_asgi_application())
+
+
+def __getattr__(name: str) -> Any:
+    # `tether.asgi:application` for servers, built on first access so that
+    # importing this module does not need configured settings.
+    if name == "application":
+        app = get_application()
+        globals()["application"] = app
+        return app
+    raise AttributeError(name)

@@ -1,0 +1,49 @@
+"""Assigns: the public attributes of a live view, with a record of which changed.
+
+Assigning an attribute marks its name as changed; the next render evaluates
+only the template slots that read a changed name. In-place mutation
+(``self.items.append(x)``) is invisible to Python's attribute protocol, so
+``mark_changed("items")`` says it explicitly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Attributes of a view that are never template assigns.
+RESERVED = frozenset({"request"})
+
+
+class Assigns:
+    """Mixin: records changed public attribute names in ``_changed``."""
+
+    _changed: set[str]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if not name.startswith("_") and name not in RESERVED:
+            try:
+                self._changed.add(name)
+            except AttributeError:
+                object.__setattr__(self, "_changed", {name})
+
+    def __delattr__(self, name: str) -> None:
+        object.__delattr__(self, name)
+        if not name.startswith("_"):
+            self._changed.add(name)
+
+    def mark_changed(self, *names: str) -> None:
+        """Declare names mutated in place, so the next render evaluates them again."""
+        self._changed.update(names)
+
+    def get_assigns(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in vars(self).items()
+            if not name.startswith("_") and name not in RESERVED
+        }
+
+    def pop_changed(self) -> set[str]:
+        changed: set[str] = getattr(self, "_changed", set())
+        object.__setattr__(self, "_changed", set())
+        return changed

@@ -1,0 +1,60 @@
+"""System checks: each explains one misconfiguration in one sentence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.utils.module_loading import import_string
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    from tether.django.conf import DEFAULTS
+
+    messages: list[CheckMessage] = []
+    user = getattr(settings, "TETHER", {})
+    if not isinstance(user, dict):
+        return [Error("settings.TETHER must be a dict.", id="tether.E001")]
+    for key in user:
+        if key not in DEFAULTS:
+            messages.append(
+                Warning(f"settings.TETHER has an unknown key {key!r}.", id="tether.W001")
+            )
+    for alias in ("PUBSUB", "STATE"):
+        conf = user.get(alias)
+        if conf is None:
+            continue
+        backend = conf.get("BACKEND") if isinstance(conf, dict) else None
+        if not isinstance(backend, str):
+            messages.append(
+                Error(
+                    f"settings.TETHER[{alias!r}] needs a 'BACKEND' dotted path.", id="tether.E002"
+                )
+            )
+            continue
+        try:
+            import_string(backend)
+        except ImportError:
+            messages.append(
+                Error(
+                    f"settings.TETHER[{alias!r}]['BACKEND'] {backend!r} cannot be imported.",
+                    id="tether.E003",
+                )
+            )
+    if "django.contrib.sessions.middleware.SessionMiddleware" not in settings.MIDDLEWARE:
+        messages.append(
+            Warning(
+                "Tether reads the user from the session, but SessionMiddleware is not installed.",
+                id="tether.W002",
+            )
+        )
+    if "django.middleware.csrf.CsrfViewMiddleware" not in settings.MIDDLEWARE:
+        messages.append(
+            Error(
+                "Tether's socket needs the CSRF cookie, so CsrfViewMiddleware must be installed.",
+                id="tether.E004",
+            )
+        )
+    return messages

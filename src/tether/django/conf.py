@@ -1,0 +1,48 @@
+"""Tether's settings: ``settings.TETHER``, merged over these defaults.
+
+Pluggable parts follow Django's alias-dict style (``BACKEND`` + ``OPTIONS``),
+like ``CACHES`` and ``CHANNEL_LAYERS``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    "PUBSUB": {"BACKEND": "tether.pubsub.memory.MemoryPubSub", "OPTIONS": {}},
+    "STATE": {"BACKEND": "tether.state.memory.MemoryStateStore", "OPTIONS": {"TTL": 3600}},
+    # Where the live view's HTML is placed in a full page.
+    "LAYOUT": "tether/layout.html",
+    # Signed session/static tokens older than this are refused at join.
+    "TOKEN_MAX_AGE": 14 * 24 * 3600,
+    # A text frame larger than this closes the socket (code 1009).
+    "MAX_FRAME_BYTES": 256 * 1024,
+    # Bytes queued for one socket before it counts as a slow reader and is dropped.
+    "OUTBOUND_BUFFER_BYTES": 1024 * 1024,
+    # A socket that sends nothing (not even a heartbeat) for this long is closed.
+    "IDLE_TIMEOUT": 90.0,
+    # A handler running longer than this is cancelled and the client gets an error.
+    "HANDLER_TIMEOUT": 30.0,
+    # Threads for plain ``def`` handlers.
+    "SYNC_THREADS": 16,
+    # Event-loop stall watchdog; None means "on when DEBUG".
+    "WATCHDOG": {"ENABLED": None, "THRESHOLD_MS": 100},
+}
+
+
+def tether_settings() -> dict[str, Any]:
+    """The effective settings: user values win, nested dicts are merged one level deep."""
+    user: dict[str, Any] = getattr(settings, "TETHER", {}) or {}
+    merged = dict(DEFAULTS)
+    for key, value in user.items():
+        if isinstance(value, dict) and isinstance(DEFAULTS.get(key), dict):
+            merged[key] = {**DEFAULTS[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def setting(name: str) -> Any:
+    return tether_settings()[name]

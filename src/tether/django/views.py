@@ -1,0 +1,98 @@
+"""The dead render: a live view served over plain HTTP.
+
+The page carries the live container (its id and signed tokens) so the browser
+can join the same view over the WebSocket.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from tether import protocol, tokens
+from tether.django.conf import setting
+from tether.rendering import ViewRenderer
+from tether.sync import call
+from tether.view import view_path
+
+if TYPE_CHECKING:
+    from tether.view import LiveView
+
+FLASH_COOKIE = "__phoenix_flash__"
+
+
+def new_element_id() -> str:
+    return protocol.ID_PREFIX + secrets.token_urlsafe(9)
+
+
+def user_id(user: Any) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return str(user.pk)
+
+
+def container(view_cls: type[LiveView], element_id: str, user: Any, inner: str) -> str:
+    session = tokens.sign_session(
+        tokens.SessionToken(view_path(view_cls), element_id, user_id(user))
+    )
+    return format_html(
+        '<div id="{}" {} {}="{}" {}="{}">{}</div>',
+        element_id,
+        protocol.ATTR_MAIN,
+        protocol.ATTR_SESSION,
+        session,
+        protocol.ATTR_STATIC,
+        tokens.sign_static(element_id),
+        mark_safe(inner),  # the template's own output, escaped by it already
+    )
+
+
+def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]]:
+    async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = await request.auser()
+        request.user = user
+        live = view_cls()
+        live.request = request
+        if not live.has_access(request):
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+        flash = tokens.verify_flash(request.COOKIES.get(FLASH_COOKIE))
+        live._flash.update(flash)
+        await call(live.mount, request, **kwargs)
+        await call(live.handle_params, request.GET, request.build_absolute_uri())
+        navigation = live._effects.drain().navigation
+        if navigation is not None and navigation.kind != "patch":
+            return HttpResponseRedirect(navigation.to)
+        renderer = ViewRenderer(view_cls, request)
+        html = (await renderer.render(live)).to_html()
+        get_token(request)  # the socket needs the CSRF cookie this sets
+        element_id = new_element_id()
+        page = render_to_string(
+            view_cls.layout or setting("LAYOUT"),
+            {
+                "live": container(view_cls, element_id, user, html),
+                "page_title": live.get_assigns().get("page_title", ""),
+                "view": live,
+            },
+            request,
+        )
+        response = HttpResponse(page)
+        if flash:
+            response.delete_cookie(FLASH_COOKIE)
+        return response
+
+    view.view_class = view_cls  # type: ignore[attr-defined]
+    view.__name__ = view_cls.__name__
+    view.__qualname__ = view_cls.__qualname__
+    view.__doc__ = view_cls.__doc__
+    return view

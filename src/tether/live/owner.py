@@ -1,0 +1,71 @@
+"""An owner for tasks and timers: whatever it starts, it cancels when it ends."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+
+class Owner:
+    """Holds the tasks and timer handles of one socket or one view.
+
+    Like a ``TaskGroup`` it owns what it starts; unlike one, a failing child
+    does not cancel its siblings, because one view's crash must not take the
+    socket's other views down. ``close()`` cancels everything and waits.
+    """
+
+    __slots__ = ("_closed", "_handles", "_tasks")
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._handles: set[asyncio.TimerHandle] = set()
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def spawn(
+        self, coro: Coroutine[Any, Any, Any], *, name: str | None = None
+    ) -> asyncio.Task[Any]:
+        if self._closed:
+            coro.close()
+            raise RuntimeError("owner is closed")
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> asyncio.TimerHandle:
+        if self._closed:
+            raise RuntimeError("owner is closed")
+
+        def run() -> None:
+            self._handles.discard(handle)
+            callback()
+
+        handle = asyncio.get_running_loop().call_later(delay, run)
+        self._handles.add(handle)
+        return handle
+
+    def cancel_timer(self, handle: asyncio.TimerHandle) -> None:
+        handle.cancel()
+        self._handles.discard(handle)
+
+    @property
+    def task_count(self) -> int:
+        return len(self._tasks)
+
+    async def close(self) -> None:
+        """Cancel every task and timer, and wait until the tasks have finished."""
+        self._closed = True
+        for handle in self._handles:
+            handle.cancel()
+        self._handles.clear()
+        current = asyncio.current_task()
+        tasks = [t for t in self._tasks if t is not current]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)

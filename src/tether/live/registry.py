@@ -1,0 +1,59 @@
+"""The process's open sockets, and the one task that closes idle ones."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+from tether import protocol
+
+if TYPE_CHECKING:
+    from tether.live.socket import LiveSocket
+
+
+class Registry:
+    """One sweeper task for all sockets is cheaper than a timer per socket."""
+
+    SWEEP_EVERY = 5.0
+
+    def __init__(self) -> None:
+        self.sockets: set[LiveSocket] = set()
+        self._sweeper: asyncio.Task[None] | None = None
+
+    def add(self, socket: LiveSocket) -> None:
+        self.sockets.add(socket)
+        from tether import watchdog
+
+        watchdog.ensure_started()
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep())
+
+    def discard(self, socket: LiveSocket) -> None:
+        self.sockets.discard(socket)
+
+    async def _sweep(self) -> None:
+        from tether.django.conf import setting
+
+        while self.sockets:
+            await asyncio.sleep(self.SWEEP_EVERY)
+            limit = float(setting("IDLE_TIMEOUT"))
+            deadline = time.monotonic() - limit
+            for socket in [s for s in self.sockets if s.last_seen < deadline]:
+                socket.close(protocol.CLOSE_GOING_AWAY, f"no heartbeat for {limit:g}s")
+        self._sweeper = None
+
+    async def close_all(self, code: int = protocol.CLOSE_SERVICE_RESTART) -> None:
+        """Close every socket (server shutdown): clients reconnect elsewhere."""
+        for socket in list(self.sockets):
+            socket.close(code, "server shutting down")
+        from tether import watchdog
+
+        watchdog.stop()
+        sweeper, self._sweeper = self._sweeper, None
+        if sweeper is not None:
+            sweeper.cancel()
+            await asyncio.gather(sweeper, return_exceptions=True)
+
+
+registry = Registry()

@@ -1,0 +1,478 @@
+"""One joined live view on a socket.
+
+A session runs its view's work strictly one item at a time, in arrival
+order: the join, client events, patches, ``handle_info`` messages. The view's
+state never changes between two ``await``s of someone else's code. The
+session starts a runner task only while it has work, so an idle page costs
+no task at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import traceback
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
+
+from django.http import HttpRequest, QueryDict
+
+from tether import protocol, templates, tokens
+from tether.asyncs import AsyncResult
+from tether.rendering import ViewRenderer
+from tether.sync import call
+from tether.view import Effects, LiveView, Timer, UnknownEvent
+
+if TYPE_CHECKING:
+    from tether.live.owner import Owner
+
+logger = logging.getLogger("tether.session")
+
+MAILBOX_LIMIT = 1000
+MAX_PATCHES_PER_STEP = 8
+
+
+class State(enum.Enum):
+    JOINING = "joining"
+    JOINED = "joined"
+    CLOSED = "closed"
+
+
+class Transport(Protocol):
+    """What a session needs of its socket."""
+
+    owner: Owner
+
+    def push(self, frame: str) -> None: ...
+
+    def session_closed(self, session: LiveSession) -> None: ...
+
+    def overloaded(self, reason: str) -> None: ...
+
+
+class JoinRefused(Exception):
+    """A join the client may not make; ``response`` is the error reply's body."""
+
+    def __init__(self, response: dict[str, Any]) -> None:
+        super().__init__(response)
+        self.response = response
+
+
+class EventError(Exception):
+    """A client event the view refuses; the client gets an error reply, the view lives on."""
+
+
+class _Timer:
+    __slots__ = ("_cancelled", "_handle", "_session")
+
+    def __init__(self, session: LiveSession) -> None:
+        self._session = session
+        self._handle: asyncio.TimerHandle | None = None
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        if self._handle is not None:
+            self._session.transport.owner.cancel_timer(self._handle)
+            self._handle = None
+
+
+class LiveSession:
+    """Binds one LiveView instance to the topic ``lv:<element id>`` of a socket."""
+
+    def __init__(
+        self, transport: Transport, topic: str, join_ref: str | None, scope: dict[str, Any]
+    ) -> None:
+        self.transport = transport
+        self.topic = topic
+        self.join_ref = join_ref
+        self.scope = scope
+        self.view_cls: type[LiveView] = LiveView
+        self.request = HttpRequest()
+        self.state = State.JOINING
+        self.view: LiveView | None = None
+        self.renderer: ViewRenderer | None = None
+        self.rendered: templates.Rendered | None = None
+        self.url = ""
+        self.connected = True
+        self._mailbox: deque[tuple[str, str | None, Any]] = deque()
+        self._runner: asyncio.Task[None] | None = None
+        self._timers: set[_Timer] = set()
+        self._subscriptions: dict[str, Any] = {}
+        self._loads: dict[str, asyncio.Task[None]] = {}
+
+    # -- entry points used by the socket -------------------------------------
+
+    def enqueue(self, kind: str, ref: str | None, payload: Any) -> None:
+        if self.state is State.CLOSED:
+            return
+        if len(self._mailbox) >= MAILBOX_LIMIT:
+            self.transport.overloaded(f"{self.topic}: more than {MAILBOX_LIMIT} pending events")
+            return
+        self._mailbox.append((kind, ref, payload))
+        if self._runner is None:
+            self._runner = self.transport.owner.spawn(self._run(), name=f"tether {self.topic}")
+
+    def deliver(self, message: Any) -> None:
+        """A message for ``handle_info`` (timers, ``send``, pub/sub)."""
+        self.enqueue("info", None, message)
+
+    async def close(self) -> None:
+        """Stop the view: cancel its timers, subscriptions and pending work."""
+        if self.state is State.CLOSED:
+            return
+        self.state = State.CLOSED
+        self._mailbox.clear()
+        for timer in list(self._timers):
+            timer.cancel()
+        self._timers.clear()
+        for task in self._loads.values():
+            task.cancel()
+        self._loads.clear()
+        for topic in list(self._subscriptions):
+            await self.unsubscribe(topic)
+        runner = self._runner
+        if runner is not None and runner is not asyncio.current_task():
+            runner.cancel()
+        self.transport.session_closed(self)
+
+    # -- the Host protocol, seen by the view ---------------------------------
+
+    def send(self, message: Any, delay: float = 0.0, *, repeat: bool = False) -> Timer:
+        timer = _Timer(self)
+        if delay <= 0 and not repeat:
+            self.deliver(message)
+            return timer
+
+        def fire() -> None:
+            if timer._cancelled or self.state is State.CLOSED:
+                return
+            self.deliver(message)
+            if repeat:
+                timer._handle = self.transport.owner.call_later(delay, fire)
+            else:
+                self._timers.discard(timer)
+
+        timer._handle = self.transport.owner.call_later(delay, fire)
+        self._timers.add(timer)
+        return timer
+
+    async def subscribe(self, topic: str) -> None:
+        if topic in self._subscriptions or self.state is State.CLOSED:
+            return
+        from tether.pubsub import get_pubsub
+
+        pubsub = get_pubsub()
+        await pubsub.start()
+        self._subscriptions[topic] = await pubsub.subscribe(topic, self._on_message, owner=self)
+
+    async def unsubscribe(self, topic: str) -> None:
+        handle = self._subscriptions.pop(topic, None)
+        if handle is not None:
+            await handle.unsubscribe()
+
+    def start_async(
+        self, name: str, fn: Callable[..., Any], args: tuple[Any, ...], *, assign: bool
+    ) -> None:
+        if self.state is State.CLOSED:
+            return
+        self.cancel_async(name)
+
+        async def load() -> None:
+            try:
+                outcome = AsyncResult.success(await call(fn, *args))
+            except Exception as exc:
+                logger.info("%s: load %r failed: %r", self.view_cls.__qualname__, name, exc)
+                outcome = AsyncResult.failure(exc)
+            self.enqueue("async", None, (name, outcome, assign))
+
+        task = self.transport.owner.spawn(load(), name=f"tether load {name}")
+        self._loads[name] = task
+        task.add_done_callback(
+            lambda t: self._loads.pop(name, None) if self._loads.get(name) is t else None
+        )
+
+    def cancel_async(self, name: str) -> bool:
+        task = self._loads.pop(name, None)
+        if task is None:
+            return False
+        task.cancel()
+        return True
+
+    def _on_message(self, message: Any) -> None:
+        self.deliver(getattr(message, "payload", message))
+
+    # -- the runner ------------------------------------------------------------
+
+    async def _run(self) -> None:
+        from tether.django.conf import setting
+
+        limit = float(setting("HANDLER_TIMEOUT"))
+        try:
+            while self._mailbox and self.state is not State.CLOSED:
+                kind, ref, payload = self._mailbox.popleft()
+                try:
+                    async with asyncio.timeout(limit):
+                        await self._step(kind, ref, payload)
+                except JoinRefused as exc:
+                    self._reply(ref, protocol.STATUS_ERROR, exc.response)
+                    await self.close()
+                except EventError as exc:
+                    self._reply(ref, protocol.STATUS_ERROR, {"reason": str(exc)})
+                except TimeoutError:
+                    self._reply(ref, protocol.STATUS_ERROR, {"reason": "timeout"})
+                    await self._crash(f"{kind} handler ran past {limit:g}s")
+                except Exception:
+                    if kind == "join":
+                        self._reply(ref, protocol.STATUS_ERROR, {"reason": "join crashed"})
+                    await self._crash(traceback.format_exc())
+        finally:
+            self._runner = None
+        if self._mailbox and self.state is not State.CLOSED:
+            self._runner = self.transport.owner.spawn(self._run(), name=f"tether {self.topic}")
+
+    async def _step(self, kind: str, ref: str | None, payload: Any) -> None:
+        if kind == "join":
+            await self._join(ref, payload)
+        elif self.state is not State.JOINED:
+            return
+        elif kind == "event":
+            await self._event(ref, payload)
+        elif kind == "info":
+            assert self.view is not None
+            await call(self.view.handle_info, payload)
+            await self._push_update()
+        elif kind == "async":
+            assert self.view is not None
+            name, outcome, assign = payload
+            if assign:
+                setattr(self.view, name, outcome)
+            else:
+                await call(self.view.handle_async, name, outcome)
+            await self._push_update()
+        elif kind == "patch":
+            url = payload.get("url") if isinstance(payload, dict) else None
+            if not isinstance(url, str):
+                raise EventError("live_patch needs a url")
+            await self._params(url)
+            self._reply(ref, protocol.STATUS_OK, await self._update_response())
+
+    async def _crash(self, details: str) -> None:
+        logger.error("%s (%s) crashed:\n%s", self.view_cls.__qualname__, self.topic, details)
+        if self.state is State.CLOSED:
+            return
+        self.transport.push(
+            protocol.encode(self.join_ref, self.join_ref, self.topic, protocol.PHX_ERROR, {})
+        )
+        await self.close()
+
+    # -- join ------------------------------------------------------------------
+
+    async def _join(self, ref: str | None, payload: Any) -> None:
+        if not isinstance(payload, dict):
+            raise JoinRefused({"reason": "malformed join"})
+        self.view_cls, self.request = await admit(self.scope, self.topic, payload)
+        view = self.view_cls()
+        view.request = self.request
+        object.__setattr__(view, "_host", self)
+        view._flash.update(tokens.verify_flash(payload.get("flash")))
+        self.view = view
+        self.renderer = ViewRenderer(self.view_cls, self.request)
+        kwargs = getattr(self.request, "resolver_match", None)
+        await call(view.mount, self.request, **(kwargs.kwargs if kwargs else {}))
+        url = payload.get("url") or payload.get("redirect") or self.request.path
+        response: dict[str, Any] = {}
+        effects = await self._params_settled(str(url))
+        nav = effects.navigation
+        if nav is not None and nav.kind == "redirect":
+            self._reply(ref, protocol.STATUS_ERROR, {"redirect": self._nav_payload(nav)})
+            await self.close()
+            return
+        if nav is not None and nav.kind == "navigate":
+            self._reply(ref, protocol.STATUS_ERROR, {"live_redirect": self._nav_payload(nav)})
+            await self.close()
+            return
+        if nav is not None:
+            response["live_patch"] = self._nav_payload(nav)
+        changed = view.pop_changed()
+        self.rendered = await self.renderer.render(view)
+        rendered = templates.diff(None, self.rendered)
+        if "page_title" in changed or "page_title" in view.get_assigns():
+            rendered[protocol.TITLE] = str(view.get_assigns().get("page_title", ""))
+        if effects.events:
+            rendered[protocol.EVENTS] = [[n, p] for n, p in effects.events]
+        response[protocol.RENDERED] = rendered
+        response[protocol.LIVEVIEW_VERSION_KEY] = protocol.LIVEVIEW_VERSION
+        self.state = State.JOINED
+        self._reply(ref, protocol.STATUS_OK, response)
+
+    async def _params(self, url: str) -> None:
+        assert self.view is not None
+        self.url = url
+        query = urlsplit(url).query
+        await call(self.view.handle_params, QueryDict(query), url)
+
+    async def _params_settled(self, url: str) -> Effects:
+        """Run handle_params, following patches it asks for (bounded)."""
+        await self._params(url)
+        assert self.view is not None
+        effects = self.view._effects.drain()
+        for _ in range(MAX_PATCHES_PER_STEP):
+            nav = effects.navigation
+            if nav is None or nav.kind != "patch":
+                break
+            events = effects.events
+            await self._params(nav.to)
+            effects = self.view._effects.drain()
+            effects.events = events + effects.events
+            if effects.navigation is None:
+                effects.navigation = nav
+                break
+        return effects
+
+    # -- events ------------------------------------------------------------------
+
+    async def _event(self, ref: str | None, payload: Any) -> None:
+        assert self.view is not None
+        if not isinstance(payload, dict) or not isinstance(payload.get("event"), str):
+            raise EventError("malformed event payload")
+        kind = payload.get("type")
+        value = payload.get("value")
+        if kind == protocol.TYPE_FORM:
+            value = QueryDict(value if isinstance(value, str) else "")
+        elif value is None:
+            value = {}
+        try:
+            result = await call(self.view.handle_event, payload["event"], value)
+        except UnknownEvent as exc:
+            raise EventError(str(exc)) from None
+        response = await self._update_response()
+        if kind == protocol.TYPE_HOOK and isinstance(result, dict):
+            response.setdefault(protocol.DIFF_KEY, {})[protocol.REPLY] = result
+        self._reply_encoded(ref, response)
+
+    async def _update_response(self) -> dict[str, Any]:
+        """Render what changed, and fold navigation into the reply as the client expects."""
+        assert self.view is not None
+        effects = self.view._effects.drain()
+        nav = effects.navigation
+        response: dict[str, Any] = {}
+        if nav is not None and nav.kind == "patch":
+            patched = await self._params_settled(nav.to)
+            effects.events += patched.events
+            nav = patched.navigation or nav
+        diff = await self._diff(effects)
+        if diff:
+            response[protocol.DIFF_KEY] = diff
+        if nav is not None:
+            key = {"patch": "live_patch", "navigate": "live_redirect", "redirect": "redirect"}
+            response[key[nav.kind]] = self._nav_payload(nav)
+        return response
+
+    async def _diff(self, effects: Effects) -> dict[str, Any]:
+        assert self.view is not None and self.renderer is not None
+        changed = self.view.pop_changed()
+        diff: dict[str, Any] = {}
+        if changed:
+            new = await self.renderer.render(self.view, self.rendered, changed)
+            diff = templates.diff(self.rendered, new)
+            self.rendered = new
+            if "page_title" in changed:
+                diff[protocol.TITLE] = str(self.view.get_assigns().get("page_title", ""))
+        if effects.events:
+            diff[protocol.EVENTS] = [[n, p] for n, p in effects.events]
+        return diff
+
+    async def _push_update(self) -> None:
+        """After handle_info: push the diff, then any navigation, as server pushes."""
+        response = await self._update_response()
+        diff = response.pop(protocol.DIFF_KEY, None)
+        if diff:
+            self.transport.push(
+                protocol.encode(self.join_ref, None, self.topic, protocol.DIFF, diff)
+            )
+        for event in ("live_patch", "live_redirect", "redirect"):
+            if event in response:
+                self.transport.push(
+                    protocol.encode(self.join_ref, None, self.topic, event, response[event])
+                )
+
+    def _nav_payload(self, nav: Any) -> dict[str, Any]:
+        payload: dict[str, Any] = {protocol.TO: nav.to}
+        if nav.kind != "redirect":
+            payload[protocol.KIND] = protocol.KIND_REPLACE if nav.replace else protocol.KIND_PUSH
+        if nav.kind != "patch" and self.view is not None and self.view._flash:
+            payload[protocol.FLASH] = tokens.sign_flash(self.view._flash)
+        return payload
+
+    # -- replies -------------------------------------------------------------------
+
+    def _reply(self, ref: str | None, status: str, response: Any) -> None:
+        self.transport.push(protocol.reply(self.join_ref, ref, self.topic, status, response))
+
+    def _reply_encoded(self, ref: str | None, response: dict[str, Any]) -> None:
+        self._reply(ref, protocol.STATUS_OK, response)
+
+
+SessionFactory = Callable[..., LiveSession]
+
+
+async def admit(
+    scope: dict[str, Any], topic: str, payload: dict[str, Any]
+) -> tuple[type[LiveView], HttpRequest]:
+    """Check a join: tokens, CSRF, the URL's view, the user and access rules.
+
+    Refusals use the reasons the client acts on: ``stale`` and
+    ``unauthorized`` make it reload the page, which renders a fresh view or
+    sends the user to log in.
+    """
+    from django.urls import Resolver404, resolve
+    from django.utils.module_loading import import_string
+
+    from tether.django import auth
+    from tether.django.conf import setting
+
+    element_id = topic.removeprefix(protocol.LV_TOPIC_PREFIX)
+    max_age = float(setting("TOKEN_MAX_AGE"))
+    try:
+        token = tokens.verify_session(
+            payload.get("session"), element_id=element_id, max_age=max_age
+        )
+        tokens.verify_static(payload.get("static"), element_id=element_id, max_age=max_age)
+    except tokens.InvalidToken as exc:
+        logger.info("join on %s refused: %s", topic, exc)
+        raise JoinRefused({"reason": protocol.REASON_STALE}) from None
+    navigating = "redirect" in payload and payload.get("redirect") is not None
+    url = payload.get("redirect") if navigating else payload.get("url")
+    if not isinstance(url, str):
+        raise JoinRefused({"reason": protocol.REASON_STALE})
+    request = auth.build_request(scope, url)
+    await auth.load_session_and_user(request)
+    params = payload.get("params")
+    csrf = params.get("_csrf_token") if isinstance(params, dict) else None
+    if not await auth.csrf_token_valid(request, csrf or scope.get("tether.csrf_token")):
+        logger.info("join on %s refused: CSRF token missing or wrong", topic)
+        raise JoinRefused({"reason": protocol.REASON_UNAUTHORIZED})
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        raise JoinRefused({"reason": protocol.REASON_STALE}) from None
+    view_cls = getattr(match.func, "view_class", None)
+    if not (isinstance(view_cls, type) and issubclass(view_cls, LiveView)):
+        # Live navigation to a page that is not live: load it.
+        raise JoinRefused({"redirect": {protocol.TO: url}})
+    if not navigating and view_cls is not import_string(token.view):
+        raise JoinRefused({"reason": protocol.REASON_STALE})
+    from tether.django.views import user_id
+
+    if user_id(request.user) != token.user_id:
+        raise JoinRefused({"reason": protocol.REASON_UNAUTHORIZED})
+    request.resolver_match = match
+    probe = view_cls()
+    probe.request = request
+    if not probe.has_access(request):
+        raise JoinRefused({"reason": protocol.REASON_UNAUTHORIZED})
+    return view_cls, request

@@ -1,0 +1,256 @@
+"""One browser WebSocket: the Phoenix channel protocol over ASGI.
+
+The socket reads frames, answers heartbeats, and routes each ``lv:<id>``
+topic to its LiveSession. Outbound frames go through a bounded buffer with a
+writer task that exists only while there is something to write; a client that
+stops reading is disconnected before it costs memory, and nobody else waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from tether import protocol
+from tether.django import auth
+from tether.django.conf import setting
+from tether.live.owner import Owner
+from tether.live.session import LiveSession
+
+logger = logging.getLogger("tether.socket")
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class SocketState(enum.Enum):
+    CONNECTING = "connecting"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class LiveSocket:
+    __slots__ = (
+        "_close_code",
+        "_close_reason",
+        "_out",
+        "_out_bytes",
+        "_out_limit",
+        "_task",
+        "_writer",
+        "last_seen",
+        "owner",
+        "receive",
+        "scope",
+        "send",
+        "sessions",
+        "state",
+    )
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.scope = scope
+        self.receive = receive
+        self.send = send
+        self.owner = Owner()
+        self.sessions: dict[str, LiveSession] = {}
+        self.state = SocketState.CONNECTING
+        self.last_seen = time.monotonic()
+        self._out: deque[str] = deque()
+        self._out_bytes = 0
+        self._out_limit = int(setting("OUTBOUND_BUFFER_BYTES"))
+        self._writer: asyncio.Task[None] | None = None
+        self._task: asyncio.Task[Any] | None = None
+        self._close_code = protocol.CLOSE_NORMAL
+        self._close_reason = ""
+
+    # -- lifecycle -------------------------------------------------------------
+
+    async def serve(self) -> None:
+        message = await self.receive()
+        if message["type"] != "websocket.connect":
+            return
+        if not auth.origin_allowed(self.scope):
+            logger.warning("socket refused: Origin %s", auth.header(self.scope, b"origin"))
+            await self.send({"type": "websocket.close", "code": 403})
+            return
+        query = parse_qs(bytes(self.scope.get("query_string", b"")).decode("latin-1"))
+        if query.get("vsn", [protocol.SERIALIZER_VSN])[0] != protocol.SERIALIZER_VSN:
+            await self.send({"type": "websocket.close", "code": 403})
+            return
+        self.scope["tether.csrf_token"] = query.get("_csrf_token", [None])[0]
+        await self.send({"type": "websocket.accept"})
+        self.state = SocketState.OPEN
+        self._task = asyncio.current_task()
+        from tether.live.registry import registry
+
+        registry.add(self)
+        try:
+            await self._read_loop()
+        except asyncio.CancelledError:
+            if self.state is not SocketState.CLOSED:
+                raise
+            assert self._task is not None
+            self._task.uncancel()  # our own close(), not the server's
+        finally:
+            registry.discard(self)
+            await self._shutdown()
+
+    async def _read_loop(self) -> None:
+        max_bytes = int(setting("MAX_FRAME_BYTES"))
+        while self.state is SocketState.OPEN:
+            message = await self.receive()
+            if message["type"] == "websocket.disconnect":
+                self.state = SocketState.CLOSED
+                return
+            text = message.get("text")
+            if text is None:
+                self.close(1003, "binary frames are not supported")
+                return
+            if len(text) > max_bytes:
+                self.close(protocol.CLOSE_TOO_BIG, f"frame over {max_bytes} bytes")
+                return
+            try:
+                frame = protocol.decode(text)
+            except protocol.MalformedFrame as exc:
+                self.close(protocol.CLOSE_PROTOCOL_ERROR, f"malformed frame: {exc}")
+                return
+            self.last_seen = time.monotonic()
+            self._dispatch(*frame)
+
+    def close(self, code: int = protocol.CLOSE_NORMAL, reason: str = "") -> None:
+        """Ask the socket to close; the serving task sends the close frame."""
+        if self.state is SocketState.CLOSED:
+            return
+        if code != protocol.CLOSE_NORMAL:
+            logger.info("closing socket (%s): %s", code, reason)
+        self.state = SocketState.CLOSED
+        self._close_code, self._close_reason = code, reason
+        task = self._task
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+
+    async def _shutdown(self) -> None:
+        self.state = SocketState.CLOSED
+        for session in list(self.sessions.values()):
+            await session.close()
+        self.sessions.clear()
+        writer = self._writer
+        await self.owner.close()
+        if writer is None and self._out:
+            await self._flush_best_effort()
+        try:
+            async with asyncio.timeout(1.0):
+                await self.send(
+                    {
+                        "type": "websocket.close",
+                        "code": self._close_code,
+                        "reason": self._close_reason[:120],
+                    }
+                )
+        except (TimeoutError, OSError, RuntimeError):
+            pass
+        except Exception:  # the server's own "already closed" errors
+            logger.debug("close after disconnect", exc_info=True)
+
+    async def _flush_best_effort(self) -> None:
+        try:
+            async with asyncio.timeout(1.0):
+                while self._out:
+                    await self.send({"type": "websocket.send", "text": self._out.popleft()})
+        except Exception:
+            pass
+
+    # -- inbound ---------------------------------------------------------------
+
+    def _dispatch(
+        self, join_ref: str | None, ref: str | None, topic: str, event: str, payload: Any
+    ) -> None:
+        if topic == protocol.HEARTBEAT_TOPIC and event == protocol.HEARTBEAT:
+            self.push(protocol.reply(None, ref, topic, protocol.STATUS_OK, {}))
+            return
+        if event == protocol.PHX_JOIN and topic.startswith(protocol.LV_TOPIC_PREFIX):
+            self._join(join_ref, ref, topic, payload)
+            return
+        session = self.sessions.get(topic)
+        if session is None or (join_ref is not None and join_ref != session.join_ref):
+            self.push(
+                protocol.reply(
+                    join_ref,
+                    ref,
+                    topic,
+                    protocol.STATUS_ERROR,
+                    {"reason": protocol.REASON_UNMATCHED_TOPIC},
+                )
+            )
+            return
+        if event == protocol.PHX_LEAVE:
+            self.push(protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {}))
+            self.owner.spawn(session.close())
+        elif event == protocol.EVENT:
+            session.enqueue("event", ref, payload)
+        elif event == protocol.LIVE_PATCH:
+            session.enqueue("patch", ref, payload)
+        elif event in (protocol.CIDS_WILL_DESTROY, protocol.CIDS_DESTROYED):
+            cids = payload.get("cids", []) if isinstance(payload, dict) else []
+            self.push(protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {"cids": cids}))
+        else:
+            self.push(
+                protocol.reply(
+                    join_ref,
+                    ref,
+                    topic,
+                    protocol.STATUS_ERROR,
+                    {"reason": f"unknown event {event!r}"},
+                )
+            )
+
+    def _join(self, join_ref: str | None, ref: str | None, topic: str, payload: Any) -> None:
+        previous = self.sessions.pop(topic, None)
+        if previous is not None:
+            # A second join on a live topic replaces the first, as in Phoenix.
+            self.owner.spawn(previous.close())
+        session = LiveSession(self, topic, join_ref, self.scope)
+        self.sessions[topic] = session
+        session.enqueue("join", ref, payload)
+
+    # -- the Transport protocol, used by sessions -----------------------------------
+
+    def session_closed(self, session: LiveSession) -> None:
+        if self.sessions.get(session.topic) is session:
+            del self.sessions[session.topic]
+
+    def overloaded(self, reason: str) -> None:
+        logger.warning("disconnecting a client: %s", reason)
+        self.close(protocol.CLOSE_TRY_AGAIN, reason)
+
+    # -- outbound --------------------------------------------------------------
+
+    def push(self, frame: str) -> None:
+        if self.state is not SocketState.OPEN:
+            return
+        self._out.append(frame)
+        self._out_bytes += len(frame)
+        if self._out_bytes > self._out_limit:
+            self._out.clear()
+            self.overloaded(f"outbound buffer over {self._out_limit} bytes: client not reading")
+            return
+        if self._writer is None:
+            self._writer = self.owner.spawn(self._write())
+
+    async def _write(self) -> None:
+        try:
+            while self._out:
+                frame = self._out.popleft()
+                self._out_bytes -= len(frame)
+                await self.send({"type": "websocket.send", "text": frame})
+        except OSError:
+            self.close(protocol.CLOSE_GOING_AWAY, "write failed")
+        finally:
+            self._writer = None

@@ -1,0 +1,138 @@
+"""Every wire key, event name and version constant of the Phoenix protocol.
+
+The rendered format is internal to Phoenix LiveView and changes between minor
+versions, so nothing else in Tether spells these strings. Upgrading the pinned
+client is a deliberate change to this module and its golden tests.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+# The client warns when the join reply names another version than its own.
+LIVEVIEW_VERSION: Final = "1.2.12"
+PHOENIX_VERSION: Final = "1.8.16"
+SERIALIZER_VSN: Final = "2.0.0"
+
+SOCKET_PATH: Final = "/live/websocket"
+
+# Channel events.
+PHX_JOIN: Final = "phx_join"
+PHX_LEAVE: Final = "phx_leave"
+PHX_REPLY: Final = "phx_reply"
+PHX_ERROR: Final = "phx_error"
+PHX_CLOSE: Final = "phx_close"
+HEARTBEAT: Final = "heartbeat"
+HEARTBEAT_TOPIC: Final = "phoenix"
+LV_TOPIC_PREFIX: Final = "lv:"
+
+# LiveView events, client to server.
+EVENT: Final = "event"
+LIVE_PATCH: Final = "live_patch"
+CIDS_WILL_DESTROY: Final = "cids_will_destroy"
+CIDS_DESTROYED: Final = "cids_destroyed"
+# LiveView events, server to client.
+DIFF: Final = "diff"
+REDIRECT: Final = "redirect"
+LIVE_REDIRECT: Final = "live_redirect"
+
+# Event types in an `event` payload.
+TYPE_FORM: Final = "form"
+TYPE_HOOK: Final = "hook"
+
+# Reply statuses and join error reasons the client acts on.
+STATUS_OK: Final = "ok"
+STATUS_ERROR: Final = "error"
+REASON_UNAUTHORIZED: Final = "unauthorized"
+REASON_STALE: Final = "stale"
+REASON_RELOAD: Final = "reload"
+REASON_UNMATCHED_TOPIC: Final = "unmatched topic"
+
+# Reply and diff payload keys.
+RENDERED: Final = "rendered"
+DIFF_KEY: Final = "diff"
+LIVEVIEW_VERSION_KEY: Final = "liveview_version"
+TITLE: Final = "t"
+EVENTS: Final = "e"
+REPLY: Final = "r"
+FLASH: Final = "flash"
+TO: Final = "to"
+KIND: Final = "kind"
+KIND_PUSH: Final = "push"
+KIND_REPLACE: Final = "replace"
+
+# Rendered tree keys.
+STATIC: Final = "s"
+ROOT: Final = "r"
+TEMPLATES: Final = "p"
+COMPONENTS: Final = "c"
+KEYED: Final = "k"
+KEYED_COUNT: Final = "kc"
+KEYED_MOVED: Final = "km"
+STREAM: Final = "stream"
+
+# DOM attributes of the dead render.
+ATTR_SESSION: Final = "data-phx-session"
+ATTR_STATIC: Final = "data-phx-static"
+ATTR_MAIN: Final = "data-phx-main"
+ID_PREFIX: Final = "phx-"
+
+# WebSocket close codes.
+CLOSE_NORMAL: Final = 1000
+CLOSE_GOING_AWAY: Final = 1001
+CLOSE_PROTOCOL_ERROR: Final = 1002
+CLOSE_POLICY: Final = 1008
+CLOSE_TOO_BIG: Final = 1009
+CLOSE_SERVICE_RESTART: Final = 1012
+CLOSE_TRY_AGAIN: Final = 1013
+
+Frame = tuple[str | None, str | None, str, str, Any]
+
+
+class MalformedFrame(ValueError):
+    """A text frame that is not a V2 ``[join_ref, ref, topic, event, payload]`` array."""
+
+
+def decode(text: str) -> Frame:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MalformedFrame(f"not JSON: {exc.msg}") from None
+    if not isinstance(value, list) or len(value) != 5:
+        raise MalformedFrame("expected a JSON array of 5 elements")
+    join_ref, ref, topic, event, payload = value
+    for name, part in (("join_ref", join_ref), ("ref", ref)):
+        if part is not None and not isinstance(part, str):
+            raise MalformedFrame(f"{name} must be a string or null")
+    if not isinstance(topic, str) or not isinstance(event, str):
+        raise MalformedFrame("topic and event must be strings")
+    return join_ref, ref, topic, event, payload
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def encode(join_ref: str | None, ref: str | None, topic: str, event: str, payload: Any) -> str:
+    return dumps([join_ref, ref, topic, event, payload])
+
+
+def encode_with_payload(
+    join_ref: str | None, ref: str | None, topic: str, event: str, payload_json: str
+) -> str:
+    """A frame around an already-encoded payload: one broadcast diff is encoded once."""
+    head = dumps([join_ref, ref, topic, event])
+    return f"{head[:-1]},{payload_json}]"
+
+
+def reply(join_ref: str | None, ref: str | None, topic: str, status: str, response: Any) -> str:
+    return encode(join_ref, ref, topic, PHX_REPLY, {"status": status, "response": response})
+
+
+def reply_with_response(
+    join_ref: str | None, ref: str | None, topic: str, status: str, response_json: str
+) -> str:
+    return encode_with_payload(
+        join_ref, ref, topic, PHX_REPLY, f'{{"status":{dumps(status)},"response":{response_json}}}'
+    )

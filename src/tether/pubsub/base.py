@@ -1,0 +1,278 @@
+"""The pub/sub contract and the local fan-out every backend shares.
+
+A backend only moves messages between processes. Everything that happens
+inside one process (the topic registry, owner exclusion, delivering one
+message object to every local callback, isolating callback errors) lives
+here, so all backends behave the same locally.
+
+Exceptions::
+
+    PubSubError            anything this package raises on purpose
+     ├── PubSubUnavailable the shared transport (e.g. Redis) cannot be reached
+     └── PubSubClosed      the backend was used after close()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tether.presence import PresenceStore
+
+logger = logging.getLogger("tether.pubsub")
+
+Callback = Callable[["Message"], None]
+
+
+class PubSubError(Exception):
+    """Base class of the errors raised by ``tether.pubsub``."""
+
+
+class PubSubUnavailable(PubSubError):
+    """The backend cannot reach its transport; the message was not sent."""
+
+
+class PubSubClosed(PubSubError):
+    """The backend was used after ``close()``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One broadcast as a subscriber sees it.
+
+    ``node`` is the publishing process's ``node_id``. ``owner`` is the sender
+    given to ``broadcast_from`` (``None`` for ``broadcast``); on other
+    processes it is kept only when it is a ``str``/``int``, since an arbitrary
+    local object means nothing elsewhere.
+    """
+
+    topic: str
+    payload: Any
+    node: str
+    owner: object = None
+
+
+class Subscription:
+    """A handle on one callback subscribed to one topic."""
+
+    __slots__ = ("_active", "_pubsub", "callback", "owner", "topic")
+
+    def __init__(self, pubsub: PubSub, topic: str, callback: Callback, owner: object) -> None:
+        self._pubsub = pubsub
+        self._active = True
+        self.topic = topic
+        self.callback = callback
+        self.owner = owner
+
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    async def unsubscribe(self) -> None:
+        """Stop receiving messages. Idempotent."""
+        await self._pubsub.unsubscribe(self)
+
+    def __repr__(self) -> str:
+        state = "active" if self._active else "inactive"
+        return f"<Subscription {self.topic!r} owner={self.owner!r} {state}>"
+
+
+class State(enum.Enum):
+    NEW = "new"
+    RUNNING = "running"
+    CLOSED = "closed"
+
+
+def new_node_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+class PubSub(ABC):
+    """Topic-based publish/subscribe with local fan-out.
+
+    Subclasses implement the transport hooks (``_start``, ``_close``,
+    ``_publish``, ``_topic_added``, ``_topic_removed``); see docs/pubsub.md.
+    """
+
+    def __init__(self, *, node_id: str | None = None) -> None:
+        self.node_id = node_id or new_node_id()
+        self.state = State.NEW
+        # topic -> its subscriptions; a dict keeps subscription order for delivery.
+        self._topics: dict[str, dict[Subscription, None]] = {}
+        self._start_lock = asyncio.Lock()
+
+    # -- lifecycle ---------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connect and start the backend's tasks. Idempotent."""
+        if self.state is State.RUNNING:
+            return
+        async with self._start_lock:
+            if self.state is State.CLOSED:
+                raise PubSubClosed(f"{type(self).__name__} is closed")
+            if self.state is State.NEW:
+                await self._start()
+                self.state = State.RUNNING
+
+    async def close(self) -> None:
+        """Cancel every task the backend owns and drop every subscription. Idempotent."""
+        if self.state is State.CLOSED:
+            return
+        was_running = self.state is State.RUNNING
+        self.state = State.CLOSED
+        for subs in self._topics.values():
+            for sub in subs:
+                sub._active = False
+        self._topics.clear()
+        if was_running:
+            await self._close()
+
+    async def _ensure_running(self) -> None:
+        if self.state is not State.RUNNING:
+            await self.start()
+
+    # -- subscribing -------------------------------------------------------
+
+    def topics(self) -> list[str]:
+        """Topics with at least one local subscriber."""
+        return list(self._topics)
+
+    def subscriber_count(self, topic: str) -> int:
+        return len(self._topics.get(topic, ()))
+
+    async def subscribe(
+        self, topic: str, callback: Callback, *, owner: object = None
+    ) -> Subscription:
+        """Call ``callback(message)`` for every message on ``topic`` until unsubscribed.
+
+        The callback runs on the event loop and must not block: hand the
+        message to a queue and return. Returns once the subscription is live
+        on the transport (or immediately if the transport is down; it is
+        then subscribed as soon as the transport comes back).
+        """
+        await self._ensure_running()
+        sub = Subscription(self, topic, callback, owner)
+        subs = self._topics.get(topic)
+        first = subs is None
+        if subs is None:
+            subs = self._topics[topic] = {}
+        subs[sub] = None
+        try:
+            if first:
+                await self._topic_added(topic)
+            else:
+                await self._topic_ready(topic)
+        except BaseException:
+            await self.unsubscribe(sub)
+            raise
+        return sub
+
+    async def unsubscribe(self, subscription: Subscription) -> None:
+        """Remove one subscription. Idempotent."""
+        if not subscription._active:
+            return
+        subscription._active = False
+        subs = self._topics.get(subscription.topic)
+        if subs is None:
+            return
+        subs.pop(subscription, None)
+        if not subs:
+            del self._topics[subscription.topic]
+            if self.state is State.RUNNING:
+                await self._topic_removed(subscription.topic)
+
+    @contextlib.asynccontextmanager
+    async def subscribed(
+        self, topic: str, callback: Callback, *, owner: object = None
+    ) -> AsyncIterator[Subscription]:
+        """``subscribe`` for the duration of an ``async with`` block."""
+        sub = await self.subscribe(topic, callback, owner=owner)
+        try:
+            yield sub
+        finally:
+            await self.unsubscribe(sub)
+
+    # -- publishing --------------------------------------------------------
+
+    async def broadcast(self, topic: str, payload: Any) -> None:
+        """Deliver ``payload`` to every subscriber of ``topic`` on every process."""
+        await self._broadcast(Message(topic, payload, self.node_id, None))
+
+    async def broadcast_from(self, sender: object, topic: str, payload: Any) -> None:
+        """Like ``broadcast``, except to the local subscriptions whose owner is ``sender``."""
+        await self._broadcast(Message(topic, payload, self.node_id, sender))
+
+    async def _broadcast(self, message: Message) -> None:
+        await self._ensure_running()
+        await self._publish(message)
+        self._deliver(message)
+
+    def _deliver(self, message: Message) -> None:
+        """Hand ``message`` (the same object) to every local subscriber of its topic."""
+        subs = self._topics.get(message.topic)
+        if not subs:
+            return
+        owner = message.owner if message.node == self.node_id else None
+        # A snapshot: callbacks may subscribe or unsubscribe while we iterate.
+        for sub in tuple(subs):
+            if not sub._active or (owner is not None and sub.owner == owner):
+                continue
+            try:
+                sub.callback(message)
+            except Exception:
+                logger.exception("pub/sub callback %r failed on topic %r", sub.callback, sub.topic)
+
+    # -- presence ----------------------------------------------------------
+
+    def presence_store(
+        self, *, heartbeat_interval: float = 5.0, heartbeat_ttl: float = 20.0
+    ) -> PresenceStore:
+        """Where ``tether.presence.Presence`` keeps its entries for this backend.
+
+        In-process by default; a backend that spans processes must override it.
+        """
+        from tether.presence import MemoryPresenceStore
+
+        return MemoryPresenceStore()
+
+    # -- transport hooks ---------------------------------------------------
+
+    @abstractmethod
+    async def _start(self) -> None:
+        """Open connections and start owned tasks."""
+
+    @abstractmethod
+    async def _close(self) -> None:
+        """Cancel owned tasks and close connections."""
+
+    @abstractmethod
+    async def _publish(self, message: Message) -> None:
+        """Send ``message`` to the other processes; raise ``PubSubUnavailable`` on failure.
+
+        Local subscribers are served by the base class after this returns, so
+        a backend must not deliver its own messages back to this process.
+        """
+
+    @abstractmethod
+    async def _topic_added(self, topic: str) -> None:
+        """The first local subscriber of ``topic`` arrived: subscribe on the transport.
+
+        Return once the transport confirmed it, or at once if it is down (it
+        must then subscribe every topic in ``self._topics`` when it comes back).
+        """
+
+    @abstractmethod
+    async def _topic_ready(self, topic: str) -> None:
+        """Another subscriber joined ``topic``: wait for a confirmation still pending."""
+
+    @abstractmethod
+    async def _topic_removed(self, topic: str) -> None:
+        """The last local subscriber of ``topic`` left: unsubscribe on the transport."""

@@ -1,0 +1,61 @@
+"""Rendering a live view's template into a ``Rendered`` tree.
+
+Context processors run once per mount: their values (``user``, ``csrf_token``,
+``request``...) do not change while the view lives, so re-renders only pay
+for the assigns that changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import SynchronousOnlyOperation
+from django.template import Context
+from django.template.loader import get_template
+
+from tether.sync import run_sync
+from tether.templates import LiveTemplate, Rendered, compile
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from tether.view import LiveView
+
+logger = logging.getLogger("tether.render")
+
+
+class ViewRenderer:
+    def __init__(self, view_cls: type[LiveView], request: HttpRequest) -> None:
+        if not view_cls.template_name:
+            raise ValueError(f"{view_cls.__qualname__} has no template_name")
+        self.template = get_template(view_cls.template_name).template  # type: ignore[attr-defined]
+        self.engine = self.template.engine
+        self.live: LiveTemplate = compile(self.template)
+        self.extra: dict[str, Any] = {}
+        for processor in self.engine.template_context_processors:
+            self.extra.update(processor(request))
+        # Set once a render touched the sync ORM; later renders go to a thread directly.
+        self.in_thread = False
+
+    def context(self, view: LiveView) -> Context:
+        data = dict(self.extra)
+        data.update(view.get_assigns())
+        data["flash"] = view.flash
+        return Context(data, autoescape=self.engine.autoescape)
+
+    async def render(
+        self, view: LiveView, previous: Rendered | None = None, changed: set[str] | None = None
+    ) -> Rendered:
+        if not self.in_thread:
+            try:
+                return self.live.render(self.context(view), previous=previous, changed=changed)
+            except SynchronousOnlyOperation:
+                logger.info(
+                    "%s renders through the sync ORM; rendering it in a thread from now on",
+                    type(view).__qualname__,
+                )
+                self.in_thread = True
+        return await run_sync(
+            self.live.render, self.context(view), previous=previous, changed=changed
+        )

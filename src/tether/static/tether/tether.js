@@ -1,0 +1,13 @@
+// Tether's entry: connect the pinned Phoenix LiveView client to /live.
+// Register hooks before this script runs: window.TetherHooks = {Name: {...}}.
+(function () {
+  "use strict";
+  var meta = document.querySelector("meta[name='csrf-token']");
+  var csrfToken = meta ? meta.getAttribute("content") : null;
+  var liveSocket = new LiveView.LiveSocket("/live", Phoenix.Socket, {
+    params: { _csrf_token: csrfToken },
+    hooks: window.TetherHooks || {},
+  });
+  liveSocket.connect();
+  window.liveSocket = liveSocket;
+})();

@@ -1,0 +1,15 @@
+"""Live templates: Django templates compiled into statics and dynamics.
+
+lt = compile(template)
+r1 = lt.render(context)
+r2 = lt.render(context, previous=r1, changed={"count"})
+diff(None, r1)  # the join's "rendered"
+diff(r1, r2)    # only what changed, e.g. {"0": "6"}
+"""
+
+from tether.templates.client import ClientTree
+from tether.templates.compile import LiveTemplate, compile
+from tether.templates.diff import diff, dumps
+from tether.templates.rendered import Comprehension, Rendered
+
+__all__ = ["ClientTree", "Comprehension", "LiveTemplate", "Rendered", "compile", "diff", "dumps"]

@@ -1,0 +1,153 @@
+"""A Python model of the LiveView client's rendered tree, for tests.
+
+``ClientTree`` merges wire diffs the way ``rendered.js`` does (``mutableMerge``,
+``mergeKeyed`` with moves, the statics table ``"p"``) and turns the result into
+HTML the way its ``toString`` does, minus the ``data-phx-*`` attributes the
+real client adds to root elements. Components (``"c"``) and streams are not
+modelled.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from tether.protocol import (
+    COMPONENTS,
+    EVENTS,
+    KEYED,
+    KEYED_COUNT,
+    KEYED_MOVED,
+    REPLY,
+    STATIC,
+    TEMPLATES,
+    TITLE,
+)
+
+Tree = dict[str, Any]
+
+
+class ClientTree:
+    """The client's copy of one live view's rendered tree."""
+
+    def __init__(self, rendered: Tree | None = None) -> None:
+        self.rendered: Tree = {}
+        self.title: str | None = None
+        self.reply: Any = None
+        self.events: list[Any] = []
+        if rendered is not None:
+            self.merge(rendered)
+
+    def merge(self, diff: Tree) -> None:
+        """Apply a join's ``rendered`` or an update's ``diff``. ``diff`` is not modified."""
+        diff = copy.deepcopy(diff)
+        # Top-level keys the client extracts before merging (Rendered.extract).
+        self.reply = diff.pop(REPLY, None)
+        self.events = diff.pop(EVENTS, None) or []
+        title = diff.pop(TITLE, None)
+        if title is not None:
+            self.title = title
+        if COMPONENTS in diff:
+            raise NotImplementedError("components are not modelled")
+        templates = diff.pop(TEMPLATES, None)
+        self.rendered = _mutable_merge(self.rendered, diff)
+        # The client resolves template references when it next renders.
+        _resolve(self.rendered, templates)
+
+    def to_html(self) -> str:
+        out: list[str] = []
+        _write(self.rendered, out)
+        return "".join(out)
+
+
+def _is_object(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _mutable_merge(target: Tree, source: Tree) -> Tree:
+    if STATIC in source:
+        return source
+    _do_merge(target, source)
+    return target
+
+
+def _do_merge(target: Tree, source: Tree) -> None:
+    if KEYED in source:
+        _merge_keyed(target, source)
+        return
+    for key, value in source.items():
+        current = target.get(key)
+        if isinstance(value, dict) and STATIC not in value and isinstance(current, dict):
+            _do_merge(current, value)
+        else:
+            target[key] = value
+
+
+def _merge_keyed(target: Tree, source: Tree) -> None:
+    entries: Tree = source[KEYED]
+    rows: Tree = target[KEYED]
+    # Moves read rows from where they were before this diff.
+    before = copy.deepcopy(rows) if entries.get(KEYED_MOVED) else None
+    for index, entry in entries.items():
+        if index in (KEYED_COUNT, KEYED_MOVED):
+            continue
+        if isinstance(entry, list):
+            old_index, change = entry
+            if before is None:
+                raise KeyError("a moved row without 'km' (the client would crash)")
+            rows[index] = copy.deepcopy(before[str(old_index)])
+            _do_merge(rows[index], change)
+        elif isinstance(entry, int) and not isinstance(entry, bool):
+            if before is None:
+                raise KeyError("a moved row without 'km' (the client would crash)")
+            rows[index] = copy.deepcopy(before[str(entry)])
+        elif _is_object(entry):
+            if index not in rows:
+                rows[index] = {}
+            _do_merge(rows[index], entry)
+    count = entries[KEYED_COUNT]
+    for stale in range(count, rows[KEYED_COUNT]):
+        rows.pop(str(stale), None)
+    rows[KEYED_COUNT] = count
+    if TEMPLATES in source:
+        target[TEMPLATES] = source[TEMPLATES]
+
+
+def _resolve(node: Any, templates: Tree | None) -> None:
+    if not _is_object(node):
+        return
+    statics = node.get(STATIC)
+    if isinstance(statics, int) and not isinstance(statics, bool):
+        if templates is None or str(statics) not in templates:
+            raise KeyError(f"statics reference {statics} without a template table")
+        node[STATIC] = templates[str(statics)]
+    for key, value in node.items():
+        if key == KEYED:
+            for index, row in value.items():
+                if index not in (KEYED_COUNT, KEYED_MOVED):
+                    _resolve(row, templates)
+        elif key != STATIC:
+            _resolve(value, templates)
+
+
+def _write(node: Tree, out: list[str]) -> None:
+    statics: list[str] = node[STATIC]
+    if KEYED in node:
+        rows = node[KEYED]
+        for i in range(rows[KEYED_COUNT]):
+            _write_dynamics(rows[str(i)], statics, out)
+        return
+    _write_dynamics(node, statics, out)
+
+
+def _write_dynamics(node: Tree, statics: list[str], out: list[str]) -> None:
+    for i in range(len(statics) - 1):
+        out.append(statics[i])
+        value = node[str(i)]
+        if isinstance(value, str):
+            out.append(value)
+        elif _is_object(value):
+            _write(value, out)
+        else:
+            raise TypeError(f"unsupported dynamic {value!r} (components are not modelled)")
+    out.append(statics[-1])

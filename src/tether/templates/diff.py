@@ -1,0 +1,147 @@
+"""Rendered trees to the LiveView 1.2 wire format (pure).
+
+``diff(None, new)`` is a full render (the join reply's ``rendered``);
+``diff(old, new)`` holds only what changed. Statics travel once: a tree is
+sent with ``"s"`` only when the client does not have its fingerprint at that
+place, and every statics list in a message goes through the shared table
+``"p"``, referenced by index.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tether.protocol import KEYED, KEYED_COUNT, KEYED_MOVED, ROOT, STATIC, TEMPLATES
+from tether.templates.rendered import Comprehension, Dynamic, Rendered, Row, Statics
+
+Wire = dict[str, Any]
+
+
+class _Templates:
+    """The statics table of one message."""
+
+    __slots__ = ("index", "table")
+
+    def __init__(self) -> None:
+        self.index: dict[int, int] = {}
+        self.table: dict[str, list[str]] = {}
+
+    def ref(self, statics: Statics) -> int:
+        position = self.index.get(id(statics))
+        if position is None:
+            position = len(self.table)
+            self.index[id(statics)] = position
+            self.table[str(position)] = list(statics.parts)
+        return position
+
+
+def diff(old: Rendered | None, new: Rendered) -> Wire:
+    """The wire diff that turns ``old`` into ``new`` (a full render when ``old`` is None)."""
+    templates = _Templates()
+    if old is None:
+        out = _full_tree(new, templates)
+    elif old.statics is not new.statics:
+        out = _full_tree(new, templates)
+        # At the top of an update the client reads "r" as a hook reply.
+        out.pop(ROOT, None)
+    else:
+        out = _diff_tree(old, new, templates)
+    if templates.table:
+        out[TEMPLATES] = templates.table
+    return out
+
+
+def dumps(message: Any) -> str:
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
+def _full(value: Dynamic, templates: _Templates) -> Any:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Rendered):
+        return _full_tree(value, templates)
+    return _full_comprehension(value, templates)
+
+
+def _full_row(row: Row, templates: _Templates) -> Wire:
+    return {str(i): _full(value, templates) for i, value in enumerate(row)}
+
+
+def _full_tree(tree: Rendered, templates: _Templates) -> Wire:
+    out = _full_row(tree.dynamics, templates)
+    out[STATIC] = templates.ref(tree.statics)
+    if tree.root:
+        out[ROOT] = 1
+    return out
+
+
+def _full_comprehension(comp: Comprehension, templates: _Templates) -> Wire:
+    keyed: Wire = {str(i): _full_row(row, templates) for i, row in enumerate(comp.rows)}
+    keyed[KEYED_COUNT] = len(comp.rows)
+    return {STATIC: templates.ref(comp.statics), KEYED: keyed}
+
+
+_SAME = object()
+
+
+def _diff_value(old: Dynamic | None, new: Dynamic, templates: _Templates) -> Any:
+    """The wire form of ``new`` at a place holding ``old``, or ``_SAME``."""
+    if old is new:
+        return _SAME
+    if isinstance(new, str):
+        return _SAME if isinstance(old, str) and old == new else new
+    if isinstance(new, Rendered):
+        if isinstance(old, Rendered) and old.statics is new.statics and old.root == new.root:
+            out = _diff_tree(old, new, templates)
+            return out if out else _SAME
+        return _full_tree(new, templates)
+    if isinstance(old, Comprehension) and old.statics is new.statics:
+        out = _diff_comprehension(old, new, templates)
+        return out if out else _SAME
+    return _full_comprehension(new, templates)
+
+
+def _diff_row(old: Row, new: Row, templates: _Templates) -> Wire:
+    out: Wire = {}
+    if old is new:
+        return out
+    for i, (before, after) in enumerate(zip(old, new, strict=True)):
+        if before is not after:
+            value = _diff_value(before, after, templates)
+            if value is not _SAME:
+                out[str(i)] = value
+    return out
+
+
+def _diff_tree(old: Rendered, new: Rendered, templates: _Templates) -> Wire:
+    return _diff_row(old.dynamics, new.dynamics, templates)
+
+
+def _diff_comprehension(old: Comprehension, new: Comprehension, templates: _Templates) -> Wire:
+    if old.rows is new.rows:
+        return {}
+    index = {key: j for j, key in enumerate(old.keys)}
+    old_rows = old.rows
+    keyed: Wire = {}
+    moved = False
+    for i, (key, row) in enumerate(zip(new.keys, new.rows, strict=True)):
+        j = index.get(key)
+        if j is None:
+            keyed[str(i)] = _full_row(row, templates)
+            continue
+        change = _diff_row(old_rows[j], row, templates)
+        if j != i:
+            # The client copies the row from its old position, then merges.
+            moved = True
+            keyed[str(i)] = [j, change] if change else j
+        elif change:
+            keyed[str(i)] = change
+    count = len(new.rows)
+    if not keyed and count == len(old_rows):
+        return {}
+    keyed[KEYED_COUNT] = count
+    if moved:
+        # The client only reads moved rows from a copy when told to (KEYED_MOVED).
+        keyed[KEYED_MOVED] = True
+    return {KEYED: keyed}

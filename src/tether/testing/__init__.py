@@ -1,0 +1,18 @@
+"""Testing live views.
+
+``LiveClient`` drives live views in-process through the real protocol, with no
+browser; ``ServerProcess`` runs a project under uvicorn for end-to-end tests.
+"""
+
+from tether.testing.server import ServerProcess
+
+__all__ = ["LiveClient", "LiveTestError", "LiveViewTest", "ServerProcess", "ViewCrashed"]
+
+
+def __getattr__(name: str) -> object:
+    # The client needs Django settings and BeautifulSoup; import it on first use.
+    if name in ("LiveClient", "LiveTestError", "LiveViewTest", "ViewCrashed"):
+        from tether.testing import client
+
+        return getattr(client, name)
+    raise AttributeError(name)

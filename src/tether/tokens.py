@@ -1,0 +1,81 @@
+"""Signed tokens carried by the page: the session and static tokens of a live
+container, and the flash handed over on redirects.
+
+Everything is signed with Django's signing (``SECRET_KEY``), bound to the view
+and the container id, and carries its own age so it can expire.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+
+SESSION_SALT = "tether.session"
+STATIC_SALT = "tether.static"
+FLASH_SALT = "tether.flash"
+
+
+class InvalidToken(Exception):
+    """A token that is forged, expired, or bound to another view or element."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionToken:
+    view: str  # dotted path of the LiveView class
+    element_id: str
+    user_id: str | None  # the user the page was rendered for, as a string
+
+
+def sign_session(token: SessionToken) -> str:
+    return signing.dumps([token.view, token.element_id, token.user_id], salt=SESSION_SALT)
+
+
+def sign_static(element_id: str, data: dict[str, Any] | None = None) -> str:
+    return signing.dumps([element_id, data or {}], salt=STATIC_SALT)
+
+
+def verify_session(value: object, *, element_id: str, max_age: float) -> SessionToken:
+    data = _load(value, SESSION_SALT, max_age)
+    if not (isinstance(data, list) and len(data) == 3):
+        raise InvalidToken("malformed session token")
+    view, bound_id, user_id = data
+    if bound_id != element_id:
+        raise InvalidToken("session token belongs to another element")
+    return SessionToken(view=view, element_id=bound_id, user_id=user_id)
+
+
+def verify_static(value: object, *, element_id: str, max_age: float) -> dict[str, Any]:
+    if value is None:
+        return {}
+    data = _load(value, STATIC_SALT, max_age)
+    if not (isinstance(data, list) and len(data) == 2 and data[0] == element_id):
+        raise InvalidToken("static token belongs to another element")
+    return dict(data[1])
+
+
+def sign_flash(flash: dict[str, str]) -> str:
+    return signing.dumps(flash, salt=FLASH_SALT)
+
+
+def verify_flash(value: object) -> dict[str, str]:
+    """Flash handed over a redirect; anything invalid is simply no flash."""
+    if not isinstance(value, str) or not value:
+        return {}
+    try:
+        data = signing.loads(value, salt=FLASH_SALT, max_age=60)
+    except signing.BadSignature:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _load(value: object, salt: str, max_age: float) -> Any:
+    if not isinstance(value, str):
+        raise InvalidToken("missing token")
+    try:
+        return signing.loads(value, salt=salt, max_age=int(max_age))
+    except signing.SignatureExpired:
+        raise InvalidToken("token expired") from None
+    except signing.BadSignature:
+        raise InvalidToken("bad signature") from None

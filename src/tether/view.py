@@ -1,0 +1,283 @@
+"""LiveView: the class users subclass.
+
+A live view is mounted twice: once over HTTP for the dead render, then over
+the WebSocket, where it lives and handles events. Handlers may be ``async
+def`` (run on the loop) or plain ``def`` (run in a bounded thread pool, so
+Django's sync ORM works there).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+
+from tether.assigns import Assigns
+from tether.asyncs import AsyncResult
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, QueryDict
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UnknownEvent(LookupError):
+    """An event name the view has no handler for."""
+
+
+def event(name: str | Callable[..., Any] | None = None) -> Any:
+    """Mark a method as the handler of a client event.
+
+    ``@event`` uses the method's name; ``@event("save-item")`` names it.
+    """
+
+    def mark(fn: F, event_name: str | None = None) -> F:
+        fn.__dict__["_tether_event"] = event_name or fn.__name__
+        return fn
+
+    if callable(name):
+        return mark(name)  # type: ignore[type-var]
+    return lambda fn: mark(fn, name)
+
+
+class Timer(Protocol):
+    def cancel(self) -> None: ...
+
+
+class Host(Protocol):
+    """What a view can ask of whoever runs it (the live session, or nobody when dead)."""
+
+    connected: bool
+
+    def send(self, message: Any, delay: float = 0.0, *, repeat: bool = False) -> Timer: ...
+
+    async def subscribe(self, topic: str) -> None: ...
+
+    async def unsubscribe(self, topic: str) -> None: ...
+
+    def start_async(
+        self, name: str, fn: Callable[..., Any], args: tuple[Any, ...], *, assign: bool
+    ) -> None: ...
+
+    def cancel_async(self, name: str) -> bool: ...
+
+
+class _NoTimer:
+    def cancel(self) -> None:
+        pass
+
+
+class DeadHost:
+    """The dead render: nothing is connected, timers and subscriptions wait for the socket."""
+
+    connected = False
+
+    def send(self, message: Any, delay: float = 0.0, *, repeat: bool = False) -> Timer:
+        return _NoTimer()
+
+    async def subscribe(self, topic: str) -> None:
+        pass
+
+    async def unsubscribe(self, topic: str) -> None:
+        pass
+
+    def start_async(
+        self, name: str, fn: Callable[..., Any], args: tuple[Any, ...], *, assign: bool
+    ) -> None:
+        pass  # loads start once the view is connected
+
+    def cancel_async(self, name: str) -> bool:
+        return False
+
+
+@dataclass(slots=True)
+class Navigation:
+    kind: str  # "patch", "navigate" or "redirect"
+    to: str
+    replace: bool = False
+
+
+@dataclass(slots=True)
+class Effects:
+    """What a handler asked for besides changing assigns; drained after each handler."""
+
+    navigation: Navigation | None = None
+    events: list[tuple[str, Any]] = field(default_factory=list)
+    reply: dict[str, Any] | None = None
+
+    def drain(self) -> Effects:
+        taken = Effects(self.navigation, self.events, self.reply)
+        self.navigation, self.events, self.reply = None, [], None
+        return taken
+
+
+class LiveView(Assigns):
+    """A Django view that stays alive over a WebSocket.
+
+    Set ``template_name``; assign attributes in ``mount`` and in event
+    handlers; the template sees every public attribute.
+    """
+
+    template_name: ClassVar[str] = ""
+    #: Full-page template wrapping the live container; defaults to TETHER["LAYOUT"].
+    layout: ClassVar[str | None] = None
+    login_required: ClassVar[bool] = False
+    permission_required: ClassVar[str | Sequence[str]] = ()
+
+    _event_handlers: ClassVar[dict[str, str]] = {}
+
+    _host: Host
+    _effects: Effects
+    _flash: dict[str, str]
+    request: HttpRequest
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        handlers: dict[str, str] = {}
+        for klass in reversed(cls.__mro__):
+            for attr, value in vars(klass).items():
+                name = getattr(value, "_tether_event", None)
+                if isinstance(name, str):
+                    handlers[name] = attr
+        cls._event_handlers = handlers
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_changed", set())
+        object.__setattr__(self, "_host", DeadHost())
+        object.__setattr__(self, "_effects", Effects())
+        object.__setattr__(self, "_flash", {})
+
+    # -- lifecycle, each may be async def or def ------------------------------
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        """Set the initial assigns. Runs for the dead render and again when connected."""
+
+    async def handle_params(self, params: QueryDict, url: str) -> None:
+        """React to the URL's query string, after mount and after every patch."""
+
+    async def handle_event(self, event: str, payload: Any) -> Any:
+        """Dispatch a client event to the method marked ``@event(name)``."""
+        attr = self._event_handlers.get(event)
+        if attr is None:
+            raise UnknownEvent(f"{type(self).__name__} has no handler for event {event!r}")
+        handler = getattr(self, attr)
+        result = handler(payload) if _takes_argument(handler) else handler()
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+    async def handle_info(self, message: Any) -> None:
+        """A message from ``send``/``send_after``, a timer, or a pub/sub topic."""
+
+    async def handle_async(self, name: str, result: AsyncResult) -> None:
+        """The outcome of ``start_async(name, ...)``: ``result.ok`` or ``result.failed``."""
+
+    def has_access(self, request: HttpRequest) -> bool:
+        """Checked at the dead render and again at every join."""
+        user = getattr(request, "user", None)
+        if self.login_required and not (user is not None and user.is_authenticated):
+            return False
+        perms = self.permission_required
+        if perms:
+            wanted = (perms,) if isinstance(perms, str) else tuple(perms)
+            return user is not None and bool(user.has_perms(wanted))
+        return True
+
+    # -- state ----------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        return self._host.connected
+
+    @property
+    def flash(self) -> dict[str, str]:
+        return dict(self._flash)
+
+    def put_flash(self, kind: str, message: str) -> None:
+        self._flash[kind] = message
+        self._changed.add("flash")
+
+    def clear_flash(self, kind: str | None = None) -> None:
+        if kind is None:
+            self._flash.clear()
+        else:
+            self._flash.pop(kind, None)
+        self._changed.add("flash")
+
+    # -- navigation and client effects --------------------------------------
+
+    def push_patch(self, to: str, *, replace: bool = False) -> None:
+        """Change the URL without remounting; ``handle_params`` runs again."""
+        self._effects.navigation = Navigation("patch", to, replace)
+
+    def push_navigate(self, to: str, *, replace: bool = False) -> None:
+        """Go to another live view over the same socket."""
+        self._effects.navigation = Navigation("navigate", to, replace)
+
+    def redirect(self, to: str) -> None:
+        """Leave with a full page load."""
+        self._effects.navigation = Navigation("redirect", to)
+
+    def push_event(self, name: str, payload: Any) -> None:
+        """Send an event to client hooks and ``window`` listeners (``phx:<name>``)."""
+        self._effects.events.append((name, payload))
+
+    # -- messages, timers, topics ---------------------------------------------
+
+    def send(self, message: Any) -> None:
+        """Deliver ``message`` to ``handle_info`` after the current handler."""
+        self._host.send(message)
+
+    def send_after(self, delay: float, message: Any) -> Timer:
+        return self._host.send(message, delay)
+
+    def send_interval(self, interval: float, message: Any) -> Timer:
+        return self._host.send(message, interval, repeat=True)
+
+    async def subscribe(self, topic: str) -> None:
+        """Receive the topic's broadcasts in ``handle_info`` while this view lives."""
+        await self._host.subscribe(topic)
+
+    async def unsubscribe(self, topic: str) -> None:
+        await self._host.unsubscribe(topic)
+
+    # -- concurrent loads --------------------------------------------------------
+
+    def assign_async(self, name: str, fn: Callable[..., Any], *args: Any) -> None:
+        """Load ``name`` concurrently: the template sees an ``AsyncResult``, loading
+        at first, then ok with the value or failed with the error. Loads start
+        only when connected; the dead render shows the loading state."""
+        setattr(self, name, AsyncResult.pending(self.get_assigns().get(name)))
+        self._host.start_async(name, fn, args, assign=True)
+
+    def start_async(self, name: str, fn: Callable[..., Any], *args: Any) -> None:
+        """Run ``fn`` concurrently; its outcome arrives in ``handle_async(name, result)``."""
+        self._host.start_async(name, fn, args, assign=False)
+
+    def cancel_async(self, name: str) -> None:
+        """Cancel a running load; an ``assign_async`` value becomes failed("cancelled")."""
+        if self._host.cancel_async(name) and isinstance(self.get_assigns().get(name), AsyncResult):
+            setattr(self, name, AsyncResult.failure("cancelled"))
+
+    # -- routing --------------------------------------------------------------
+
+    @classmethod
+    def as_view(cls) -> Callable[..., Any]:
+        from tether.django.views import live_view
+
+        return live_view(cls)
+
+
+def _takes_argument(fn: Callable[..., Any]) -> bool:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(
+        p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL) for p in params
+    )
+
+
+def view_path(cls: type[LiveView]) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tether.testing import ServerProcess
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "examples" / "demo"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A migrated SQLite database with the demo user, for server processes."""
+    db = tmp_path_factory.mktemp("db") / "demo.sqlite3"
+    env = {**os.environ, "DEMO_DB": str(db), "DJANGO_SETTINGS_MODULE": "demo.settings"}
+    for command in (["migrate", "--verbosity", "0"], ["demo_setup"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=DEMO,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return {"DEMO_DB": str(db), "DJANGO_SETTINGS_MODULE": "demo.settings"}
+
+
+ServerFactory = Callable[..., ServerProcess]
+
+
+@pytest.fixture
+def server_factory(demo_env: dict[str, str], tmp_path: Path) -> Iterator[ServerFactory]:
+    started: list[ServerProcess] = []
+
+    def make(**env: str) -> ServerProcess:
+        server = ServerProcess(
+            "demo.asgi:application",
+            cwd=DEMO,
+            env={**demo_env, **env},
+            log=tmp_path / f"server-{len(started)}.log",
+        )
+        started.append(server)
+        return server.start()
+
+    yield make
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def demo_server(
+    demo_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    log = tmp_path_factory.mktemp("log") / "server.log"
+    with ServerProcess("demo.asgi:application", cwd=DEMO, env=demo_env, log=log) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API holds an event loop, which must be gone
+    before the next module's asyncio tests run."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -1,0 +1,128 @@
+"""The Phoenix channel protocol, spoken by a raw WebSocket client to uvicorn."""
+
+from __future__ import annotations
+
+import json
+from unittest import mock
+
+import pytest
+from tests.e2e.pageclient import Socket, dead_render, open_socket
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from tether import tokens
+from tether.testing import ServerProcess
+
+
+async def test_heartbeat_is_answered(demo_server: ServerProcess) -> None:
+    page = await dead_render(demo_server.url, "/counter/")
+    async with open_socket(demo_server.ws_url, page) as ws:
+        sock = Socket(ws)
+        ref = await sock.send([None, "7", "phoenix", "heartbeat", {}])
+        assert await sock.recv() == [
+            None,
+            ref,
+            "phoenix",
+            "phx_reply",
+            {"status": "ok", "response": {}},
+        ]
+
+
+async def test_join_then_click_sends_a_small_diff(demo_server: ServerProcess) -> None:
+    page = await dead_render(demo_server.url, "/counter/")
+    async with open_socket(demo_server.ws_url, page) as ws:
+        sock = Socket(ws)
+        reply = await sock.join(page)
+        response = reply[4]["response"]
+        assert reply[4]["status"] == "ok"
+        assert response["liveview_version"] == "1.2.12"
+        assert "rendered" in response
+        ref = await sock.push(page.topic, "event", {"type": "click", "event": "inc", "value": {}})
+        raw = await sock.recv_raw()
+        frame = json.loads(raw)
+        assert frame[1] == ref
+        assert frame[4] == {"status": "ok", "response": {"diff": {"0": "1"}}}
+        assert len(raw.encode()) <= 96, raw
+
+
+@pytest.mark.parametrize("csrf", ["", "x" * 64, "A" * 32])
+async def test_join_without_a_valid_csrf_token_is_refused(
+    demo_server: ServerProcess, csrf: str
+) -> None:
+    page = await dead_render(demo_server.url, "/counter/")
+    async with open_socket(demo_server.ws_url, page, csrf=csrf) as ws:
+        sock = Socket(ws)
+        reply = await sock.join(page, params={"_csrf_token": csrf})
+        assert reply[4] == {"status": "error", "response": {"reason": "unauthorized"}}
+
+
+async def test_forged_session_token_is_refused(demo_server: ServerProcess) -> None:
+    page = await dead_render(demo_server.url, "/counter/")
+    async with open_socket(demo_server.ws_url, page) as ws:
+        forged = page.session[:-4] + ("AAAA" if not page.session.endswith("AAAA") else "BBBB")
+        reply = await Socket(ws).join(page, session=forged)
+        assert reply[4] == {"status": "error", "response": {"reason": "stale"}}
+
+
+async def test_session_token_of_another_element_is_refused(demo_server: ServerProcess) -> None:
+    page = await dead_render(demo_server.url, "/counter/")
+    other = await dead_render(demo_server.url, "/counter/")
+    async with open_socket(demo_server.ws_url, page) as ws:
+        reply = await Socket(ws).join(page, session=other.session)
+        assert reply[4]["response"] == {"reason": "stale"}
+
+
+async def test_expired_session_token_is_refused(demo_server: ServerProcess) -> None:
+    page = await dead_render(demo_server.url, "/counter/")
+    with mock.patch("time.time", return_value=1_000_000_000.0):
+        old = tokens.sign_session(tokens.SessionToken("pages.views.Counter", page.element_id, None))
+    async with open_socket(demo_server.ws_url, page) as ws:
+        reply = await Socket(ws).join(page, session=old)
+        assert reply[4]["response"] == {"reason": "stale"}
+
+
+async def test_wrong_origin_is_refused(demo_server: ServerProcess) -> None:
+    page = await dead_render(demo_server.url, "/counter/")
+    with pytest.raises(InvalidStatus) as refused:
+        async with open_socket(demo_server.ws_url, page, origin="http://evil.example"):
+            pass
+    assert refused.value.response.status_code == 403
+
+
+async def test_malformed_frame_closes_cleanly_and_others_are_served(
+    demo_server: ServerProcess,
+) -> None:
+    page = await dead_render(demo_server.url, "/counter/")
+    async with open_socket(demo_server.ws_url, page) as ws:
+        await ws.send("{not json")
+        with pytest.raises(ConnectionClosed) as closed:
+            await ws.recv()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 1002
+        assert "malformed frame" in closed.value.rcvd.reason
+    page = await dead_render(demo_server.url, "/counter/")
+    async with open_socket(demo_server.ws_url, page) as ws:
+        assert (await Socket(ws).join(page))[4]["status"] == "ok"
+
+
+async def test_unknown_event_gets_an_error_and_the_view_lives_on(
+    demo_server: ServerProcess,
+) -> None:
+    page = await dead_render(demo_server.url, "/counter/")
+    async with open_socket(demo_server.ws_url, page) as ws:
+        sock = Socket(ws)
+        await sock.join(page)
+        ref = await sock.push(page.topic, "event", {"type": "click", "event": "nope", "value": {}})
+        reply = await sock.reply_to(ref)
+        assert reply[4]["status"] == "error"
+        assert "nope" in reply[4]["response"]["reason"]
+        ref = await sock.push(page.topic, "event", {"type": "click", "event": "inc", "value": {}})
+        assert (await sock.reply_to(ref))[4]["response"] == {"diff": {"0": "1"}}
+
+
+async def test_event_on_a_topic_never_joined_is_unmatched(demo_server: ServerProcess) -> None:
+    page = await dead_render(demo_server.url, "/counter/")
+    async with open_socket(demo_server.ws_url, page) as ws:
+        sock = Socket(ws)
+        ref = await sock.push("lv:phx-nothere", "event", {"type": "click", "event": "inc"})
+        reply = await sock.reply_to(ref)
+        assert reply[4] == {"status": "error", "response": {"reason": "unmatched topic"}}

@@ -1,0 +1,127 @@
+"""Issue: async done right — serial views, concurrent loads, nothing leaked."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import time
+import weakref
+
+import pytest
+
+from tether.live.registry import registry
+from tether.testing import LiveClient, LiveTestError, ViewCrashed
+from tether.view import LiveView
+
+
+async def test_five_loads_of_100ms_take_the_slowest_not_the_sum(live_client: LiveClient) -> None:
+    started = time.monotonic()
+    view = await live_client.live("/loads/?delay=0.1")
+    assert view.text("#a") == "loading"
+    await view.wait_for(lambda v: all(v.text(f"#{n}") != "loading" for n in "abcde"))
+    elapsed = time.monotonic() - started
+    assert [view.text(f"#{n}") for n in "abcde"] == ["A", "B", "C", "D", "E"]
+    assert elapsed < 0.45, f"loads ran one after another: {elapsed:.3f}s"
+
+
+async def test_a_failed_load_shows_its_error_and_the_view_lives_on(
+    live_client: LiveClient,
+) -> None:
+    view = await live_client.live("/loads/?delay=0.01")
+    await view.wait_for(lambda v: v.text("#e") == "E")
+    await view.push("click", "fail", {})
+    await view.wait_for(lambda v: v.text("#a").startswith("error"))
+    assert view.text("#a") == "error: load failed"
+    assert view.text("#b") == "B"
+
+
+async def test_cancel_works_on_a_running_load(live_client: LiveClient) -> None:
+    view = await live_client.live("/loads/?delay=5")
+    await view.push("click", "cancel", {})
+    assert view.text("#e") == "error: cancelled"
+    assert view.text("#a") == "loading"
+
+
+async def test_events_are_handled_one_at_a_time_in_arrival_order(
+    live_client: LiveClient,
+) -> None:
+    view = await live_client.live("/echo/")
+    pushes = [view.push("click", "add", {"n": str(n)}) for n in range(100)]
+    await asyncio.gather(*pushes)
+    expected_total = 0
+    for n in range(100):
+        expected_total = expected_total * 3 + n
+    assert view.text("#total") == str(expected_total)
+    assert [li.get_text() for li in view.soup().select("#effects li")] == [
+        str(n) for n in range(100)
+    ]
+
+
+async def test_a_crashing_handler_reports_the_server_traceback(live_client: LiveClient) -> None:
+    view = await live_client.live("/echo/")
+    with pytest.raises(ViewCrashed, match="ZeroDivisionError: boom in a handler"):
+        await view.push("click", "boom", {})
+
+
+async def test_a_hanging_handler_times_out_and_other_views_keep_working(
+    live_client: LiveClient, settings: object
+) -> None:
+    settings.TETHER = {**settings.TETHER, "HANDLER_TIMEOUT": 0.2}  # type: ignore[attr-defined]
+    hanging = await live_client.live("/echo/")
+    other = await live_client.live("/echo/")
+    with pytest.raises(LiveTestError, match="timeout"):
+        await hanging.push("click", "hang", {})
+    await other.push("click", "sync_add", {"n": "4"})
+    assert other.text("#total") == "4"
+
+
+async def test_the_watchdog_names_the_view_and_handler_that_block(
+    live_client: LiveClient, settings: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.TETHER = {**settings.TETHER, "WATCHDOG": {"ENABLED": True, "THRESHOLD_MS": 100}}  # type: ignore[attr-defined]
+    from tether import watchdog
+
+    watchdog.stop()
+    view = await live_client.live("/echo/")
+    with caplog.at_level(logging.WARNING, logger="tether.watchdog"):
+        await view.push("click", "block", {})
+        await asyncio.sleep(0.05)
+    watchdog.stop()
+    messages = [r.getMessage() for r in caplog.records if r.name == "tether.watchdog"]
+    assert any("Echo.block" in m and "time.sleep(0.3)" in m for m in messages), messages
+
+
+def _live_views() -> list[LiveView]:
+    return [o for o in gc.get_objects() if isinstance(o, LiveView)]
+
+
+async def test_nothing_leaks_after_joins_leaves_and_abrupt_disconnects(
+    live_client_factory: object,
+) -> None:
+    make = live_client_factory
+    gc.collect()
+    baseline_tasks = len(asyncio.all_tasks())
+    client: LiveClient = await make()  # type: ignore[operator]
+    refs: list[weakref.ref[LiveView]] = []
+    for i in range(1000):
+        view = await client.live("/busy/")
+        refs.extend(
+            weakref.ref(s.view)
+            for socket in registry.sockets
+            if (s := socket.sessions.get(view.topic)) is not None and s.view is not None
+        )
+        if i % 5 == 0:
+            await view._transport.close()  # type: ignore[union-attr]  # abrupt disconnect
+        else:
+            reply = await view._request("phx_leave", {})
+            assert reply["status"] == "ok"
+        await view.close()
+        client.views.clear()
+    del view, s  # the test's own last references
+    await asyncio.sleep(0.05)
+    gc.collect()
+    assert len(asyncio.all_tasks()) <= baseline_tasks + 1
+    assert not registry.sockets
+    assert sum(r() is not None for r in refs) == 0
+    assert len(refs) == 1000

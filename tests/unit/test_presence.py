@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import pytest
+
+from tether.presence import Presence, PresenceDiff
+from tether.pubsub import MemoryPubSub, Message
+
+
+@pytest.fixture
+async def ps():
+    pubsub = MemoryPubSub()
+    yield pubsub
+    await pubsub.close()
+
+
+@pytest.fixture
+async def presence(ps: MemoryPubSub):
+    p = Presence(ps)
+    yield p
+    await p.close()
+
+
+def diffs(messages: list[Message]) -> list[PresenceDiff]:
+    return [m.payload for m in messages if isinstance(m.payload, PresenceDiff)]
+
+
+async def test_two_tabs_are_one_key_with_two_metas(presence: Presence) -> None:
+    ref1 = await presence.track("room:1", "ann", {"tab": 1}, owner="view-a")
+    ref2 = await presence.track("room:1", "ann", {"tab": 2}, owner="view-b")
+    await presence.track("room:1", "bob", {"tab": 1}, owner="view-c")
+
+    listed = await presence.list("room:1")
+
+    assert ref1 != ref2
+    assert sorted(listed) == ["ann", "bob"]
+    assert listed["ann"] == [{"tab": 1, "phx_ref": ref1}, {"tab": 2, "phx_ref": ref2}]
+    assert await presence.list("room:2") == {}
+
+
+async def test_join_and_leave_diffs_are_broadcast_on_the_topic(
+    ps: MemoryPubSub, presence: Presence
+) -> None:
+    seen: list[Message] = []
+    await ps.subscribe("room:1", seen.append)
+
+    ref = await presence.track("room:1", "ann", {"name": "Ann"})
+    await presence.untrack("room:1", "ann", ref)
+    await presence.untrack("room:1", "ann", ref)  # idempotent: no second leave
+
+    meta = {"name": "Ann", "phx_ref": ref}
+    assert diffs(seen) == [
+        PresenceDiff(joins={"ann": [meta]}, leaves={}),
+        PresenceDiff(joins={}, leaves={"ann": [meta]}),
+    ]
+    assert await presence.list("room:1") == {}
+
+
+async def test_untrack_owner_drops_all_of_one_views_entries(
+    ps: MemoryPubSub, presence: Presence
+) -> None:
+    seen: list[Message] = []
+    await ps.subscribe("room:2", seen.append)
+    await presence.track("room:1", "ann", {}, owner="view-a")
+    await presence.track("room:2", "ann", {}, owner="view-a")
+    kept = await presence.track("room:1", "ann", {}, owner="view-b")
+
+    await presence.untrack_owner("view-a")
+
+    assert await presence.list("room:1") == {"ann": [{"phx_ref": kept}]}
+    assert await presence.list("room:2") == {}
+    assert [sorted(d.leaves) for d in diffs(seen) if d.leaves] == [["ann"]]
+
+
+async def test_the_callers_meta_is_not_mutated(presence: Presence) -> None:
+    meta = {"status": "away"}
+    await presence.track("t", "ann", meta)
+    assert meta == {"status": "away"}
+
+
+async def test_close_untracks_everything(ps: MemoryPubSub) -> None:
+    presence = Presence(ps)
+    seen: list[Message] = []
+    await ps.subscribe("t", seen.append)
+    await presence.track("t", "ann", {})
+    await presence.close()
+    assert [list(d.leaves) for d in diffs(seen) if d.leaves] == [["ann"]]
+    assert await presence.list("t") == {}
+    await presence.close()
+
+
+def test_the_heartbeat_ttl_must_outlast_the_interval() -> None:
+    with pytest.raises(ValueError):
+        Presence(MemoryPubSub(), heartbeat_interval=5, heartbeat_ttl=5)
