@@ -62,6 +62,8 @@ class Host(Protocol):
 
     def cancel_async(self, name: str) -> bool: ...
 
+    async def track(self, topic: str, key: str, meta: dict[str, Any]) -> None: ...
+
 
 class _NoTimer:
     def cancel(self) -> None:
@@ -89,6 +91,9 @@ class DeadHost:
 
     def cancel_async(self, name: str) -> bool:
         return False
+
+    async def track(self, topic: str, key: str, meta: dict[str, Any]) -> None:
+        pass
 
 
 @dataclass(slots=True)
@@ -124,6 +129,8 @@ class LiveView(Assigns):
     layout: ClassVar[str | None] = None
     login_required: ClassVar[bool] = False
     permission_required: ClassVar[str | Sequence[str]] = ()
+    #: Assigns left out of the frozen state (open files, clients...); rebuild them in on_thaw.
+    transient: ClassVar[Sequence[str]] = ()
 
     _event_handlers: ClassVar[dict[str, str]] = {}
 
@@ -169,6 +176,9 @@ class LiveView(Assigns):
 
     async def handle_info(self, message: Any) -> None:
         """A message from ``send``/``send_after``, a timer, or a pub/sub topic."""
+
+    async def on_thaw(self) -> None:
+        """The view resumed from frozen state instead of mounting: rebuild ``transient`` assigns."""
 
     async def handle_async(self, name: str, result: AsyncResult) -> None:
         """The outcome of ``start_async(name, ...)``: ``result.ok`` or ``result.failed``."""
@@ -241,6 +251,10 @@ class LiveView(Assigns):
 
     async def unsubscribe(self, topic: str) -> None:
         await self._host.unsubscribe(topic)
+
+    async def track(self, topic: str, key: str, meta: dict[str, Any] | None = None) -> None:
+        """Be present on ``topic`` as ``key`` while this view lives (see tether.presence)."""
+        await self._host.track(topic, key, dict(meta or {}))
 
     # -- concurrent loads --------------------------------------------------------
 

@@ -64,14 +64,30 @@ USE_TZ = True
 STATIC_URL = "/static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-TETHER = {
+# A file cache keeps frozen live state across server restarts with no other service.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("TETHER_CACHE_DIR", str(BASE_DIR / ".tether" / "cache")),
+    }
+}
+
+TETHER: dict[str, object] = {
     "LAYOUT": "layout.html",
+    "STATE": {"BACKEND": "tether.state.cache.CacheStateStore", "OPTIONS": {"TTL": 3600}},
 }
 if os.environ.get("TETHER_REDIS_URL"):
+    # Several processes: pub/sub, presence and frozen state go through Redis.
     TETHER["PUBSUB"] = {
         "BACKEND": "tether.pubsub.redis.RedisPubSub",
         "OPTIONS": {"url": os.environ["TETHER_REDIS_URL"]},
     }
+    TETHER["STATE"] = {
+        "BACKEND": "tether.state.redis.RedisStateStore",
+        "OPTIONS": {"URL": os.environ["TETHER_REDIS_URL"], "TTL": 3600},
+    }
+if os.environ.get("TETHER_FREEZE_IDLE_AFTER"):
+    TETHER["FREEZE_IDLE_AFTER"] = float(os.environ["TETHER_FREEZE_IDLE_AFTER"])
 
 LOGGING = {
     "version": 1,

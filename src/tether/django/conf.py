@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "HANDLER_TIMEOUT": 30.0,
     # Threads for plain ``def`` handlers.
     "SYNC_THREADS": 16,
+    # Freeze a view with no events or messages for this many seconds (None: never).
+    "FREEZE_IDLE_AFTER": None,
     # Event-loop stall watchdog; None means "on when DEBUG".
     "WATCHDOG": {"ENABLED": None, "THRESHOLD_MS": 100},
 }

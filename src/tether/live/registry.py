@@ -41,6 +41,19 @@ class Registry:
             deadline = time.monotonic() - limit
             for socket in [s for s in self.sockets if s.last_seen < deadline]:
                 socket.close(protocol.CLOSE_GOING_AWAY, f"no heartbeat for {limit:g}s")
+            idle_after = setting("FREEZE_IDLE_AFTER")
+            if idle_after is not None:
+                await self.freeze_idle(float(idle_after))
+
+    async def freeze_idle(self, idle_after: float) -> int:
+        """Freeze every view idle for ``idle_after`` seconds; returns how many."""
+        deadline = time.monotonic() - idle_after
+        frozen = 0
+        for socket in list(self.sockets):
+            for session in list(socket.sessions.values()):
+                if session.last_active < deadline and await session.freeze_idle():
+                    frozen += 1
+        return frozen
         self._sweeper = None
 
     async def close_all(self, code: int = protocol.CLOSE_SERVICE_RESTART) -> None:

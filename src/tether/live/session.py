@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable
@@ -103,6 +104,11 @@ class LiveSession:
         self._timers: set[_Timer] = set()
         self._subscriptions: dict[str, Any] = {}
         self._loads: dict[str, asyncio.Task[None]] = {}
+        self._presences: list[tuple[str, str, dict[str, Any]]] = []
+        self.element_id = topic.removeprefix(protocol.LV_TOPIC_PREFIX)
+        self.last_active = time.monotonic()
+        # Idle-frozen: the view and its rendered tree live in the state store.
+        self.frozen = False
 
     # -- entry points used by the socket -------------------------------------
 
@@ -120,10 +126,18 @@ class LiveSession:
         """A message for ``handle_info`` (timers, ``send``, pub/sub)."""
         self.enqueue("info", None, message)
 
-    async def close(self) -> None:
-        """Stop the view: cancel its timers, subscriptions and pending work."""
+    async def close(self, *, freeze: bool = False) -> None:
+        """Stop the view: cancel its timers, subscriptions and pending work.
+
+        With ``freeze`` (the socket went away, or the server is stopping) the
+        view's state goes to the state store first, so a rejoin resumes it.
+        """
         if self.state is State.CLOSED:
             return
+        if freeze and self.state is State.JOINED and not self.frozen:
+            await self._store_frozen()
+        elif not freeze and self.frozen:
+            await self._discard_frozen()
         self.state = State.CLOSED
         self._mailbox.clear()
         for timer in list(self._timers):
@@ -134,6 +148,11 @@ class LiveSession:
         self._loads.clear()
         for topic in list(self._subscriptions):
             await self.unsubscribe(topic)
+        if self._presences:
+            self._presences.clear()
+            from tether.presence import get_presence
+
+            await _quietly(get_presence().untrack_owner(self), "untrack")
         runner = self._runner
         if runner is not None and runner is not asyncio.current_task():
             runner.cancel()
@@ -173,6 +192,14 @@ class LiveSession:
         handle = self._subscriptions.pop(topic, None)
         if handle is not None:
             await handle.unsubscribe()
+
+    async def track(self, topic: str, key: str, meta: dict[str, Any]) -> None:
+        from tether.presence import get_presence
+
+        presence = get_presence()
+        await presence.start()
+        await presence.track(topic, key, meta, owner=self)
+        self._presences.append((topic, key, meta))
 
     def start_async(
         self, name: str, fn: Callable[..., Any], args: tuple[Any, ...], *, assign: bool
@@ -214,7 +241,10 @@ class LiveSession:
         try:
             while self._mailbox and self.state is not State.CLOSED:
                 kind, ref, payload = self._mailbox.popleft()
+                self.last_active = time.monotonic()
                 try:
+                    if self.frozen and kind != "join":
+                        await self._thaw_idle()
                     async with asyncio.timeout(limit):
                         await self._step(kind, ref, payload)
                 except JoinRefused as exc:
@@ -275,17 +305,19 @@ class LiveSession:
         if not isinstance(payload, dict):
             raise JoinRefused({"reason": "malformed join"})
         self.view_cls, self.request = await admit(self.scope, self.topic, payload)
-        view = self.view_cls()
-        view.request = self.request
-        object.__setattr__(view, "_host", self)
+        url = str(payload.get("url") or payload.get("redirect") or self.request.path)
+        view = self._new_view()
         view._flash.update(tokens.verify_flash(payload.get("flash")))
-        self.view = view
         self.renderer = ViewRenderer(self.view_cls, self.request)
-        kwargs = getattr(self.request, "resolver_match", None)
-        await call(view.mount, self.request, **(kwargs.kwargs if kwargs else {}))
-        url = payload.get("url") or payload.get("redirect") or self.request.path
+        thawed = await self._thaw(view) if "redirect" not in payload else None
+        if thawed is not None and thawed.url == url:
+            effects = view._effects.drain()
+        else:
+            if thawed is None:
+                kwargs = getattr(self.request, "resolver_match", None)
+                await call(view.mount, self.request, **(kwargs.kwargs if kwargs else {}))
+            effects = await self._params_settled(url)
         response: dict[str, Any] = {}
-        effects = await self._params_settled(str(url))
         nav = effects.navigation
         if nav is not None and nav.kind == "redirect":
             self._reply(ref, protocol.STATUS_ERROR, {"redirect": self._nav_payload(nav)})
@@ -308,6 +340,117 @@ class LiveSession:
         response[protocol.LIVEVIEW_VERSION_KEY] = protocol.LIVEVIEW_VERSION
         self.state = State.JOINED
         self._reply(ref, protocol.STATUS_OK, response)
+
+    def _new_view(self) -> LiveView:
+        view = self.view_cls()
+        view.request = self.request
+        object.__setattr__(view, "_host", self)
+        self.view = view
+        return view
+
+    # -- freezing and thawing ----------------------------------------------------
+
+    def _frozen(self) -> bytes | None:
+        from tether.django.views import user_id
+        from tether.state import FreezeError, Frozen, freeze
+        from tether.view import view_path
+
+        view = self.view
+        if view is None:
+            return None
+        state = Frozen(
+            view=view_path(self.view_cls),
+            element_id=self.element_id,
+            user_id=user_id(getattr(self.request, "user", None)),
+            url=self.url,
+            assigns=view.get_assigns(),
+            flash=dict(view._flash),
+            topics=list(self._subscriptions),
+            presences=list(self._presences),
+        )
+        try:
+            return freeze(state, transient=tuple(self.view_cls.transient))
+        except FreezeError as exc:
+            logger.warning("not freezing %s: %s", self.topic, exc)
+            return None
+
+    async def _store_frozen(self) -> bool:
+        from tether.state import get_state_store
+
+        blob = self._frozen()
+        if blob is None:
+            return False
+        return await _quietly(get_state_store().put(self.element_id, blob), "freeze")
+
+    async def _discard_frozen(self) -> None:
+        from tether.state import get_state_store
+
+        await _quietly(get_state_store().delete(self.element_id), "discard state")
+
+    async def _thaw(self, view: LiveView) -> Any:
+        """Restore ``view`` from the store, if a valid frozen state waits there."""
+        from tether.django.conf import setting
+        from tether.django.views import user_id
+        from tether.state import ThawRefused, get_state_store, thaw
+        from tether.view import view_path
+
+        store = get_state_store()
+        try:
+            blob = await store.take(self.element_id)
+        except Exception as exc:
+            logger.warning("state store unavailable, mounting %s fresh: %r", self.topic, exc)
+            return None
+        if blob is None:
+            return None
+        try:
+            state = thaw(
+                blob,
+                view=view_path(self.view_cls),
+                element_id=self.element_id,
+                user_id=user_id(getattr(self.request, "user", None)),
+                max_age=float(setting("STATE").get("OPTIONS", {}).get("TTL", 3600)),
+            )
+        except ThawRefused as exc:
+            logger.warning("frozen state for %s refused (%s): mounting fresh", self.topic, exc)
+            return None
+        for name, value in state.assigns.items():
+            object.__setattr__(view, name, value)
+        view._flash.update(state.flash)
+        self.url = state.url
+        await call(view.on_thaw)
+        for topic in state.topics:
+            await self.subscribe(topic)
+        for topic, key, meta in state.presences:
+            await self.track(topic, key, meta)
+        view.pop_changed()
+        return state
+
+    async def freeze_idle(self) -> bool:
+        """Release an idle view's memory; the next event or message thaws it."""
+        if (
+            self.state is not State.JOINED
+            or self.frozen
+            or self._mailbox
+            or self._runner is not None
+            or self._timers
+            or self._loads
+        ):
+            return False
+        if not await self._store_frozen():
+            return False
+        self.frozen = True
+        self.view = None
+        self.renderer = None
+        self.rendered = None
+        return True
+
+    async def _thaw_idle(self) -> None:
+        self.frozen = False
+        view = self._new_view()
+        self.renderer = ViewRenderer(self.view_cls, self.request)
+        # Re-subscribing is a no-op: the subscriptions stayed while frozen.
+        if await self._thaw(view) is None:
+            raise RuntimeError("idle-frozen state was lost from the store")
 
     async def _params(self, url: str) -> None:
         assert self.view is not None
@@ -376,7 +519,13 @@ class LiveSession:
         assert self.view is not None and self.renderer is not None
         changed = self.view.pop_changed()
         diff: dict[str, Any] = {}
-        if changed:
+        if self.rendered is None:
+            # Thawed after idling: the client gets the whole tree again.
+            new = await self.renderer.render(self.view)
+            diff = templates.diff(None, new)
+            diff.pop(protocol.REPLY, None)  # at the top level the client reads "r" as a reply
+            self.rendered = new
+        elif changed:
             new = await self.renderer.render(self.view, self.rendered, changed)
             diff = templates.diff(self.rendered, new)
             self.rendered = new
@@ -476,3 +625,14 @@ async def admit(
     if not probe.has_access(request):
         raise JoinRefused({"reason": protocol.REASON_UNAUTHORIZED})
     return view_cls, request
+
+
+async def _quietly(awaitable: Any, what: str) -> bool:
+    """Best effort on the way out: a dead Redis must not keep a socket from closing."""
+    try:
+        async with asyncio.timeout(2.0):
+            await awaitable
+    except Exception as exc:
+        logger.warning("%s failed: %r", what, exc)
+        return False
+    return True

@@ -139,7 +139,7 @@ class LiveSocket:
     async def _shutdown(self) -> None:
         self.state = SocketState.CLOSED
         for session in list(self.sessions.values()):
-            await session.close()
+            await session.close(freeze=True)
         self.sessions.clear()
         writer = self._writer
         await self.owner.close()

@@ -269,6 +269,19 @@ class LiveViewTest:
         if "live_patch" in response:
             self.patched_to = response["live_patch"]["to"]
 
+    async def reconnect(self) -> None:
+        """Drop the socket as a network failure would, then reconnect and rejoin,
+        as the browser does. A frozen state resumes; otherwise the view mounts fresh."""
+        if self._transport is not None:
+            await self._transport.close()
+        if self._reader is not None:
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)
+        self.closed = False
+        self._pending.clear()
+        self._crashed = None
+        await self.connect()
+
     async def close(self) -> None:
         if self.closed:
             return

@@ -1,0 +1,43 @@
+"""Frozen state in Redis: any process of the deployment can resume a page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redis.asyncio import Redis
+
+from tether.state.base import StateStore
+
+
+class RedisStateStore(StateStore):
+    def __init__(
+        self,
+        *,
+        url: str = "redis://127.0.0.1:6379/0",
+        ttl: float = 3600.0,
+        prefix: str = "tether:state:",
+        **redis_options: Any,
+    ) -> None:
+        super().__init__(ttl=ttl, prefix=prefix)
+        self.redis: Redis = Redis.from_url(url, **redis_options)
+
+    async def put(self, element_id: str, blob: bytes) -> None:
+        await self.redis.set(self.key(element_id), blob, px=int(self.ttl * 1000))
+
+    async def get(self, element_id: str) -> bytes | None:
+        return _bytes(await self.redis.get(self.key(element_id)))
+
+    async def delete(self, element_id: str) -> None:
+        await self.redis.delete(self.key(element_id))
+
+    async def take(self, element_id: str) -> bytes | None:
+        return _bytes(await self.redis.getdel(self.key(element_id)))
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+
+def _bytes(value: bytes | str | None) -> bytes | None:
+    if value is None:
+        return None
+    return value.encode() if isinstance(value, str) else value

@@ -1,0 +1,67 @@
+"""Live state survives a restart and a move to another process, in real Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.proxy import SwitchProxy
+
+CONNECTED = "[data-phx-main].phx-connected"
+
+
+def _fill_wizard(page: Any) -> None:
+    page.wait_for_selector(CONNECTED)
+    page.fill("#name", "Ada")
+    page.wait_for_function("document.querySelector('#summary').textContent.includes('Ada')")
+    page.click("#next")
+    page.wait_for_function("document.querySelector('#step').textContent === 'Step 2 of 3'")
+    page.fill("#email", "ada@example.com")
+    page.wait_for_function(
+        "document.querySelector('#summary').textContent.includes('ada@example.com')"
+    )
+    for text in ("milk", "bread"):
+        page.fill("#item", text)
+        page.click("#add")
+        page.wait_for_function(
+            "(t) => [...document.querySelectorAll('#items li')].some(li => li.textContent === t)",
+            arg=text,
+        )
+
+
+def _assert_resumed(page: Any) -> None:
+    page.wait_for_selector(CONNECTED, timeout=20_000)
+    assert page.text_content("#step") == "Step 2 of 3"
+    assert page.input_value("#email") == "ada@example.com"
+    assert page.locator("#items li").all_text_contents() == ["milk", "bread"]
+    assert "Ada" in (page.text_content("#summary") or "")
+    page.click("#back")
+    page.wait_for_selector("#name")
+    assert page.input_value("#name") == "Ada"
+
+
+def test_the_wizard_resumes_after_the_server_restarts(
+    page: Any, server_factory: Any, tmp_path: Path
+) -> None:
+    server = server_factory(TETHER_CACHE_DIR=str(tmp_path / "cache"))
+    page.goto(server.url + "/wizard/")
+    _fill_wizard(page)
+    server.stop()  # SIGTERM: views are frozen to the file cache
+    page.wait_for_selector(CONNECTED, state="detached")
+    server.start()
+    _assert_resumed(page)
+
+
+def test_the_wizard_resumes_on_another_process_through_redis(
+    page: Any, server_factory: Any
+) -> None:
+    redis = {"TETHER_REDIS_URL": "redis://127.0.0.1:6379/0"}
+    first = server_factory(**redis)
+    second = server_factory(**redis)
+    with SwitchProxy(first.port) as proxy:
+        page.goto(proxy.url + "/wizard/")
+        _fill_wizard(page)
+        proxy.upstream = second.port  # new connections go to the second process
+        first.stop()
+        page.wait_for_selector(CONNECTED, state="detached")
+        _assert_resumed(page)
