@@ -19,26 +19,39 @@ def main(argv: list[str] | None = None) -> int:
         default=suite.default_workers(),
         help="client worker processes (default: 1 on 2 cores or fewer, else 2)",
     )
+    parser.add_argument(
+        "--where-memory",
+        action="store_true",
+        help="only trace (tracemalloc) where the memory of an open page goes",
+    )
     args = parser.parse_args(argv)
     plan = suite.Plan.quick() if args.quick else suite.Plan.full()
     info = machine.describe()
+    mode = "where-memory" if args.where_memory else "quick" if args.quick else "full"
     progress(
-        f"tether bench ({'quick' if args.quick else 'full'}) on {info['cores']} cores, "
+        f"tether bench ({mode}) on {info['cores']} cores, "
         f"{info['cpu_model']}, {args.clients} client process(es)"
     )
     started = time.monotonic()
-    results = suite.Suite(plan, args.clients).run()
+    results = suite.Suite(plan, args.clients, args.where_memory).run()
     elapsed = time.monotonic() - started
     stem = suite.results_stem(info)
+    if args.where_memory:
+        stem = stem.with_name(stem.name + "-where-memory")
+    elif args.quick:
+        stem = stem.with_name(stem.name + "-quick")
     png = stem.with_suffix(".png")
-    try:
-        report.plot(results["figures"], results["samples"], png)
-    except Exception as exc:
-        progress(f"plot failed: {exc}")
+    if args.where_memory:
         png = None  # type: ignore[assignment]
+    else:
+        try:
+            report.plot(results["figures"], results["samples"], png)
+        except Exception as exc:
+            progress(f"plot failed: {exc}")
+            png = None  # type: ignore[assignment]
     data = {
         "machine": info,
-        "mode": "quick" if args.quick else "full",
+        "mode": mode,
         "client_processes": args.clients,
         "plan": plan.__dict__,
         "seconds": round(elapsed, 1),
@@ -48,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     path = stem.with_suffix(".json")
     suite.write_json(path, data)
-    print(report.render_table(results["figures"]))
+    if args.where_memory:
+        print(report.render_where(results["figures"]))
+    else:
+        print(report.render_table(results["figures"]))
     print(
         f"\n{info['cores']} cores, {info['cpu_model']}, Python {info['python']}, "
         f"commit {info['commit']}; {elapsed:.0f}s"

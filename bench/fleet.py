@@ -79,7 +79,7 @@ class Fleet:
     # -- opening pages ---------------------------------------------------------
 
     async def render(
-        self, path: str, count: int, concurrency: int = 100, within: float = 600.0
+        self, path: str, count: int, concurrency: int = 32, within: float = 600.0
     ) -> dict[str, Any]:
         """Dead render ``count`` pages (kept for ``join``), ``concurrency`` at a time."""
         errors: dict[str, int] = {}
@@ -87,18 +87,20 @@ class Fleet:
         reporter = asyncio.create_task(self._report(state))
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(within), wire.http_client(concurrency) as client:
-                limit = asyncio.Semaphore(concurrency)
+            pool = wire.HttpPool(self.host, self.port, concurrency)
+            try:
+                async with asyncio.timeout(within):
 
-                async def render(i: int) -> None:
-                    async with limit:
+                    async def render() -> None:
                         try:
-                            self.deads.append(await wire.dead_render(client, self.base, path))
+                            self.deads.append(await wire.dead_render(pool, self.base, path))
                         except Exception as exc:
                             _count_error(errors, exc)
                         state["done"] += 1
 
-                await asyncio.gather(*(render(i) for i in range(count)))
+                    await asyncio.gather(*(render() for _ in range(count)))
+            finally:
+                pool.close()
         except TimeoutError:
             _count_error(errors, TimeoutError(f"dead renders unfinished after {within:.0f}s"))
         finally:
@@ -340,10 +342,7 @@ class Swarm:
         for i, link in enumerate(self.links):
             if not link.poll(max(0.0, deadline - time.monotonic())):
                 raise WorkerError(f"worker {i} did not answer {name!r} within {timeout:.0f}s")
-            answer: dict[str, Any] = link.recv()
-            if "error" in answer:
-                raise WorkerError(f"worker {i} failed {name!r}: {answer['trace']}")
-            answers.append(answer)
+            answers.append(self._answer(i, link, name))
         return answers
 
     def all(self, name: str, timeout: float, **kwargs: Any) -> list[dict[str, Any]]:
@@ -353,9 +352,16 @@ class Swarm:
         self.links[0].send((name, kwargs))
         if not self.links[0].poll(timeout):
             raise WorkerError(f"worker 0 did not answer {name!r} within {timeout:.0f}s")
-        answer: dict[str, Any] = self.links[0].recv()
+        return self._answer(0, self.links[0], name)
+
+    @staticmethod
+    def _answer(i: int, link: multiprocessing.connection.Connection, name: str) -> dict[str, Any]:
+        try:
+            answer: dict[str, Any] = link.recv()
+        except (EOFError, OSError) as exc:
+            raise WorkerError(f"worker {i} died during {name!r}: {exc!r}") from exc
         if "error" in answer:
-            raise WorkerError(f"worker 0 failed {name!r}: {answer['trace']}")
+            raise WorkerError(f"worker {i} failed {name!r}: {answer['trace']}")
         return answer
 
     def split(self, count: int) -> list[int]:

@@ -67,7 +67,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
 
     fanout = figures.get("fanout", {})
     for step in fanout.get("steps", []):
-        goal = GOALS.get(f"fanout_{step['open']}", "")
+        goal = GOALS.get(f"fanout_{step.get('target', step['open'])}", "")
         if "error" in step:
             out.append((f"fan-out @ {step['open']:,}", NA, goal, step["error"][:80]))
             continue
@@ -75,6 +75,8 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         note = f"p50/p99/max of {step['count']}; CPU {step['cpu_ms_per_broadcast']:.0f} ms each"
         if step["missing"]:
             note += f"; {step['missing']} frames missing"
+        if step.get("short"):
+            note += f"; {step['short']}"
         out.append((f"fan-out @ {step['open']:,}", value, goal, note))
     if not fanout.get("steps"):
         out.append(("fan-out", NA, GOALS["fanout_10000"], fanout.get("error", "not run")))
@@ -168,7 +170,18 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     else:
         out.append(("connect rate", NA, GOALS["connect"], str(connect.get("errors", "not run"))))
 
-    out.append(("largest GC pause @ 10,000", NA, GOALS["gc"], "no GC hook in the server"))
+    pause = memory.get("gc_pause")
+    if pause:
+        out.append(
+            (
+                f"largest GC pause @ {pause['open']:,}",
+                ms(pause["max_ms"]),
+                GOALS["gc"],
+                f"gen {pause['generation']}, wall time incl. finalizers, since warm-up",
+            )
+        )
+    else:
+        out.append(("largest GC pause", NA, GOALS["gc"], memory.get("error", "not run")))
     js = figures.get("client_js", {})
     out.append(
         (
@@ -243,3 +256,20 @@ def plot(figures: dict[str, Any], samples: dict[str, Any], path: Path) -> bool:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return True
+
+
+def render_where(figures: dict[str, Any]) -> str:
+    where = figures.get("where_memory")
+    if not where:
+        return "where-memory: n/a " + str(figures.get("failures", ""))
+    lines = [
+        f"{where['pages']:,} counter pages: {kib(where['traced_bytes_per_page'])} traced"
+        f" and {kib(where['rss_bytes_per_page'])} RSS per page",
+        "",
+        "| bytes/page | blocks/page | where |",
+        "|-----------:|------------:|-------|",
+    ]
+    for entry in where["by_line"]:
+        size, blocks = entry["bytes_per_page"], entry["blocks_per_page"]
+        lines.append(f"| {size:,.0f} | {blocks:.1f} | {entry['where']} |")
+    return "\n".join(lines)

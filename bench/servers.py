@@ -91,3 +91,49 @@ def wait_idle(pid: int, timeout: float = 30.0, threshold: float = 0.05) -> None:
         if after - before < threshold * 0.5:
             return
         before = after
+
+
+class Probe:
+    """The demo served through ``bench.instrumented``, and what it reports on SIGUSR1."""
+
+    def __init__(self, db: DemoDatabase, name: str, tracemalloc_frames: int = 0) -> None:
+        self.dir = db.logs / f"probe-{name}"
+        self.dir.mkdir(exist_ok=True)
+        self.dumps = 0
+        path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+        env = {
+            "DEMO_DB": str(db.path),
+            "DJANGO_DEBUG": "0",
+            "PYTHONPATH": path,
+            "BENCH_PROBE_DIR": str(self.dir),
+            "BENCH_TRACEMALLOC": str(tracemalloc_frames),
+        }
+        log = db.logs / f"{name}.log"
+        self.server = ServerProcess(
+            "bench.instrumented:application", cwd=DEMO, env=env, log=log
+        ).start()
+
+    def dump(self, timeout: float = 120.0) -> dict[str, object]:
+        """Ask for a report and wait (bounded) for it; the GC figures."""
+        import json
+        import signal
+
+        self.dumps += 1
+        os.kill(self.server.pid, signal.SIGUSR1)
+        done = self.dir / f"{self.dumps}.done"
+        deadline = time.monotonic() + timeout
+        while not done.exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server wrote no probe report within {timeout:.0f}s")
+            time.sleep(0.1)
+        report: dict[str, object] = json.loads((self.dir / "gc.json").read_text())
+        return report
+
+    def reset(self) -> None:
+        """Forget the GC pauses so far (startup and warm-up)."""
+        import signal
+
+        os.kill(self.server.pid, signal.SIGUSR2)
+
+    def snapshot(self, number: int) -> Path:
+        return self.dir / f"{number}.tracemalloc"

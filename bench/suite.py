@@ -36,25 +36,39 @@ class Plan:
     connect_pages: int
     table_repeats: int
     open_timeout: float
+    fanout_timeout: float
 
     @classmethod
     def full(cls) -> Plan:
         return cls(
-            (1_000, 5_000, 10_000, 15_000),
-            (1_000, 10_000),
-            20,
-            1_000,
-            50,
-            20,
-            5,
-            5_000,
-            1_000,
-            600.0,
+            memory_steps=(1_000, 5_000, 10_000, 15_000),
+            fanout_steps=(1_000, 10_000),
+            broadcasts=20,
+            roundtrip_pages=1_000,
+            roundtrip_clients=50,
+            roundtrip_clicks=20,
+            wrk_seconds=5,
+            connect_pages=5_000,
+            table_repeats=1_000,
+            open_timeout=600.0,
+            fanout_timeout=300.0,
         )
 
     @classmethod
     def quick(cls) -> Plan:
-        return cls((1_000, 2_000), (1_000,), 20, 1_000, 50, 20, 2, 1_000, 200, 120.0)
+        return cls(
+            memory_steps=(1_000, 2_000),
+            fanout_steps=(1_000,),
+            broadcasts=20,
+            roundtrip_pages=1_000,
+            roundtrip_clients=50,
+            roundtrip_clicks=20,
+            wrk_seconds=2,
+            connect_pages=1_000,
+            table_repeats=200,
+            open_timeout=120.0,
+            fanout_timeout=30.0,
+        )
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -73,8 +87,9 @@ def summary_ms(values: list[float]) -> dict[str, float]:
 class Suite:
     """Runs the figures in order; each one records its numbers or why it has none."""
 
-    def __init__(self, plan: Plan, workers: int) -> None:
+    def __init__(self, plan: Plan, workers: int, where: bool = False) -> None:
         self.plan = plan
+        self.where = where
         self.workers = workers
         self.figures: dict[str, Any] = {}
         self.samples: dict[str, Any] = {}
@@ -91,6 +106,8 @@ class Suite:
             ("connect rate", self.connect_rate),
             ("fan-out", self.fanout),
         ]
+        if self.where:
+            steps = [("where the memory of one open page goes", self.where_memory)]
         try:
             for number, (name, step) in enumerate(steps, 1):
                 progress(f"[{number}/{len(steps)}] {name}")
@@ -142,7 +159,9 @@ class Suite:
         }
 
     def memory(self) -> None:
-        server = self.server("memory")
+        probe = servers.Probe(self.db, "memory")
+        server = probe.server
+        progress(f"  demo server (GC probe) on {server.url}, pid {server.pid}")
         figure: dict[str, Any] = {"steps": []}
         self.figures["memory"] = figure
         try:
@@ -155,6 +174,7 @@ class Suite:
                 swarm.all("close", 60)
                 servers.wait_idle(server.pid)
                 figure["baseline_bytes"] = baseline = servers.settle_rss(server.pid)
+                probe.reset()
                 opened = 0
                 for target in self.plan.memory_steps:
                     result = self.open(swarm, COUNTER_PATH, target - opened)
@@ -170,6 +190,7 @@ class Suite:
                         "per_page_bytes": (rss - baseline) / opened if opened else None,
                         "join_seconds": result["join_seconds"],
                     }
+                    step["gc"] = probe.dump()
                     figure["steps"].append(step)
                     per_page = step["per_page_bytes"] or 0
                     progress(
@@ -181,8 +202,64 @@ class Suite:
                     if opened < target * 0.9:
                         figure["error"] = f"only {opened} of {target} pages open; stopped"
                         break
-                figure["gc_pause_ms"] = None
-                figure["gc_pause_note"] = "the server exposes no GC hook"
+                steps = figure["steps"]
+                at = next((s for s in steps if s["target"] == 10_000), steps[-1] if steps else None)
+                if at is not None:
+                    pauses = at["gc"]["max_pause_ms"]
+                    generation = max(pauses, key=pauses.get)
+                    figure["gc_pause"] = {
+                        "open": at["open"],
+                        "max_ms": pauses[generation],
+                        "generation": int(generation),
+                        "note": "longest collection after warm-up, gc.callbacks, wall time",
+                    }
+        finally:
+            server.stop()
+
+    def where_memory(self, frames: int = 8, top: int = 25) -> None:
+        """Allocations that a step of open pages added, by line, from tracemalloc."""
+        import tracemalloc
+
+        pages = self.plan.memory_steps[0]
+        probe = servers.Probe(self.db, "where", tracemalloc_frames=frames)
+        server = probe.server
+        progress(f"  demo server (tracemalloc) on {server.url}, pid {server.pid}")
+        try:
+            with self.swarm("where", server) as swarm:
+                self.open(swarm, COUNTER_PATH, 10 * len(swarm))
+                swarm.all("close", 60)
+                servers.wait_idle(server.pid)
+                probe.dump()
+                rss_before = servers.rss_bytes(server.pid)
+                result = self.open(swarm, COUNTER_PATH, pages)
+                servers.wait_idle(server.pid)
+                probe.dump()
+                opened = result["open"]
+                rss_after = servers.rss_bytes(server.pid)
+            before = tracemalloc.Snapshot.load(str(probe.snapshot(1)))
+            after = tracemalloc.Snapshot.load(str(probe.snapshot(2)))
+            lines = after.compare_to(before, "lineno")
+            files = after.compare_to(before, "filename")
+            total = sum(stat.size_diff for stat in lines)
+
+            def entry(stat: tracemalloc.StatisticDiff) -> dict[str, Any]:
+                frame = stat.traceback[0]
+                where = str(frame.filename).replace(str(servers.ROOT) + "/", "")
+                return {
+                    "where": f"{where}:{frame.lineno}",
+                    "bytes_per_page": stat.size_diff / max(opened, 1),
+                    "blocks_per_page": stat.count_diff / max(opened, 1),
+                }
+
+            self.figures["where_memory"] = {
+                "pages": opened,
+                "traced_bytes_per_page": total / max(opened, 1),
+                "rss_bytes_per_page": (rss_after - rss_before) / max(opened, 1),
+                "by_line": [entry(s) for s in lines[:top]],
+                "by_file": [
+                    {**entry(s), "where": entry(s)["where"].rsplit(":", 1)[0]} for s in files[:top]
+                ],
+            }
         finally:
             server.stop()
 
@@ -300,11 +377,18 @@ class Suite:
             with self.swarm("fanout", server) as swarm:
                 opened = 0
                 for target in self.plan.fanout_steps:
-                    result = self.open(swarm, CHAT_PATH, target - opened)
+                    timeout = self.plan.fanout_timeout
+                    result = swarm.open(CHAT_PATH, target - opened, timeout)
                     opened = result["open"]
                     servers.wait_idle(server.pid)
                     step = self.broadcasts(swarm, server, opened)
+                    step["target"] = target
+                    step["join_errors"] = result["errors"]
                     figure["steps"].append(step)
+                    if opened < target * 0.9:
+                        step["short"] = f"only {opened:,} of {target:,} joined in {timeout:.0f}s"
+                        progress(f"  {step['short']}; no larger step")
+                        break
                     if "error" in step:
                         break
         finally:

@@ -1,7 +1,9 @@
 """The browser's side of the wire: dead render over HTTP, then one WebSocket per page.
 
-Each page is an ``asyncio.Protocol`` driving websockets' sans-I/O client, so an
-open page costs a transport and a few objects, not a task. Frames are the
+Dead renders go through a small keep-alive HTTP/1.1 pool, so the client costs
+what a browser would, not what an HTTP library does. Each page is an
+``asyncio.Protocol`` driving websockets' sans-I/O client, so an open page costs
+a transport and a few objects, not a task. Frames are the
 Phoenix channel protocol's V2 JSON arrays, built exactly as ``phoenix.js``
 builds them.
 """
@@ -9,7 +11,6 @@ builds them.
 from __future__ import annotations
 
 import asyncio
-import http.cookiejar
 import itertools
 import json
 import re
@@ -17,7 +18,6 @@ import time
 from dataclasses import dataclass
 from typing import Any, cast
 
-import httpx
 from websockets.client import ClientProtocol
 from websockets.frames import Opcode
 from websockets.http11 import Response
@@ -49,11 +49,85 @@ class DeadPage:
         return "lv:" + self.element_id
 
 
-def http_client(concurrency: int) -> httpx.AsyncClient:
-    """A keep-alive client that keeps no cookies: every page is a new browser."""
-    jar = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    return httpx.AsyncClient(cookies=jar, limits=limits, timeout=60.0)
+class HttpPool:
+    """Keep-alive HTTP/1.1 GETs over at most ``size`` connections, keeping no cookies.
+
+    Every page is a new browser, so nothing from one response goes into the next
+    request. A GET that meets a connection the server already closed is retried
+    once on a new one, as browsers do.
+    """
+
+    def __init__(self, host: str, port: int, size: int) -> None:
+        self.host = host
+        self.port = port
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.slots = asyncio.Semaphore(size)
+
+    async def get(self, path: str) -> tuple[int, list[str], str]:
+        """(status, set-cookie values, body) of ``GET path``."""
+        async with self.slots:
+            for attempt in (1, 2):
+                reused = bool(self.idle)
+                conn = self.idle.pop() if reused else await self._connect()
+                try:
+                    status, cookies, body, keep = await self._exchange(conn, path)
+                except (OSError, asyncio.IncompleteReadError, ProtocolError):
+                    conn[1].close()
+                    if reused and attempt == 1:
+                        continue
+                    raise
+                if keep:
+                    self.idle.append(conn)
+                else:
+                    conn[1].close()
+                return status, cookies, body
+        raise AssertionError("unreachable")
+
+    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        return await asyncio.open_connection(self.host, self.port, limit=2**20)
+
+    async def _exchange(
+        self, conn: tuple[asyncio.StreamReader, asyncio.StreamWriter], path: str
+    ) -> tuple[int, list[str], str, bool]:
+        reader, writer = conn
+        writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            "User-Agent: tether-bench\r\nAccept: text/html\r\n\r\n".encode()
+        )
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        parts = head[0].split(" ", 2)
+        if len(parts) < 2 or not parts[1].isdigit():
+            raise ProtocolError(f"bad status line {head[0]!r}")
+        headers = [line.split(":", 1) for line in head[1:] if ":" in line]
+        fields = [(name.strip().lower(), value.strip()) for name, value in headers]
+        cookies = [value for name, value in fields if name == "set-cookie"]
+        length = next((int(value) for name, value in fields if name == "content-length"), None)
+        chunked = any(n == "transfer-encoding" and "chunked" in v.lower() for n, v in fields)
+        if length is not None:
+            body = await reader.readexactly(length)
+        elif chunked:
+            body = await self._chunks(reader)
+        else:
+            body = await reader.read()
+            return int(parts[1]), cookies, body.decode(), False
+        keep = not any(n == "connection" and v.lower() == "close" for n, v in fields)
+        return int(parts[1]), cookies, body.decode(), keep
+
+    @staticmethod
+    async def _chunks(reader: asyncio.StreamReader) -> bytes:
+        body = bytearray()
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            if size == 0:
+                await reader.readuntil(b"\r\n")
+                return bytes(body)
+            body += await reader.readexactly(size + 2)
+            del body[-2:]
+
+    def close(self) -> None:
+        for _, writer in self.idle:
+            writer.close()
+        self.idle.clear()
 
 
 def _attribute(tag: str, name: str) -> str:
@@ -63,23 +137,21 @@ def _attribute(tag: str, name: str) -> str:
     return match.group(1)
 
 
-async def dead_render(client: httpx.AsyncClient, base: str, path: str) -> DeadPage:
-    response = await client.get(base + path)
-    if response.status_code != 200:
-        raise ProtocolError(f"GET {path} answered {response.status_code}")
-    html = response.text
+async def dead_render(pool: HttpPool, base: str, path: str) -> DeadPage:
+    status, set_cookies, html = await pool.get(path)
+    if status != 200:
+        raise ProtocolError(f"GET {path} answered {status}")
     container = _CONTAINER.search(html)
     csrf = _CSRF.search(html)
     if container is None or csrf is None:
         raise ProtocolError(f"GET {path}: no live container or csrf meta tag")
-    cookies = [value.split(";", 1)[0] for value in response.headers.get_list("set-cookie")]
     return DeadPage(
         url=base + path,
         element_id=container.group(1),
         session=_attribute(container.group(0), "data-phx-session"),
         static=_attribute(container.group(0), "data-phx-static"),
         csrf=csrf.group(1),
-        cookie="; ".join(cookies),
+        cookie="; ".join(value.split(";", 1)[0] for value in set_cookies),
     )
 
 

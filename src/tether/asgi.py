@@ -64,6 +64,11 @@ class TetherASGI:
         from tether.live.registry import registry
 
         await registry.close_all()
+        from tether.presence import get_presence
+        from tether.pubsub import get_pubsub
+
+        await get_presence().close()
+        await get_pubsub().close()
 
 
 def get_application() -> TetherASGI:

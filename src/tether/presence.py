@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tether.pubsub import PubSub, get_pubsub
+from tether.pubsub import PubSub, PubSubClosed, get_pubsub
 
 logger = logging.getLogger("tether.presence")
 
@@ -112,27 +112,37 @@ class Presence:
             heartbeat_interval=heartbeat_interval, heartbeat_ttl=heartbeat_ttl
         )
         self._started = False
+        self._closed = False
         self._tracks: dict[str, _Track] = {}  # ref -> what this process tracks
         self._by_owner: dict[object, set[str]] = {}
 
     async def start(self) -> None:
         """Start the pub/sub and the store (heartbeats for Redis). Idempotent."""
+        if self._closed:
+            raise PubSubClosed("Presence is closed")
         if not self._started:
             self._started = True
             await self.pubsub.start()
             await self.store.start(self.pubsub.broadcast)
 
     async def close(self) -> None:
-        """Untrack everything this process tracks (best effort), then stop the store."""
-        if not self._started:
+        """Untrack everything this process tracks (best effort), then stop the store.
+
+        Final: afterwards ``untrack`` and ``untrack_owner`` do nothing (views
+        leaving during shutdown need not care), the other methods raise.
+        """
+        if self._closed:
             return
-        for ref, track in list(self._tracks.items()):
-            try:
-                await self.untrack(track.topic, track.key, ref)
-            except Exception as exc:
-                logger.warning("could not untrack %r from %r on close: %s", ref, track.topic, exc)
-        self._started = False
-        await self.store.close()
+        if self._started:
+            for ref, track in list(self._tracks.items()):
+                try:
+                    await self.untrack(track.topic, track.key, ref)
+                except Exception as exc:
+                    logger.warning("could not untrack %r on close: %s", track.topic, exc)
+            await self.store.close()
+        self._closed = True
+        self._tracks.clear()
+        self._by_owner.clear()
 
     async def track(self, topic: str, key: str, meta: Meta, *, owner: object = None) -> str:
         """Add an entry for ``key`` (one per tab) and broadcast its join; return its ref."""
@@ -148,6 +158,8 @@ class Presence:
 
     async def untrack(self, topic: str, key: str, ref: str) -> None:
         """Remove one entry and broadcast its leave. Idempotent."""
+        if self._closed:
+            return
         await self.start()
         track = self._tracks.pop(ref, None)
         if track is not None and track.owner is not None:

@@ -64,6 +64,8 @@ class Host(Protocol):
 
     async def track(self, topic: str, key: str, meta: dict[str, Any]) -> None: ...
 
+    async def broadcast_from(self, topic: str, message: Any) -> None: ...
+
 
 class _NoTimer:
     def cancel(self) -> None:
@@ -94,6 +96,11 @@ class DeadHost:
 
     async def track(self, topic: str, key: str, meta: dict[str, Any]) -> None:
         pass
+
+    async def broadcast_from(self, topic: str, message: Any) -> None:
+        from tether.pubsub import get_pubsub
+
+        await get_pubsub().broadcast(topic, message)
 
 
 @dataclass(slots=True)
@@ -251,6 +258,18 @@ class LiveView(Assigns):
 
     async def unsubscribe(self, topic: str) -> None:
         await self._host.unsubscribe(topic)
+
+    async def broadcast(self, topic: str, message: Any) -> None:
+        """Send ``message`` to every subscriber of ``topic`` on every process, this view too."""
+        from tether.pubsub import get_pubsub
+
+        pubsub = get_pubsub()
+        await pubsub.start()
+        await pubsub.broadcast(topic, message)
+
+    async def broadcast_from(self, topic: str, message: Any) -> None:
+        """Like ``broadcast``, but not to this view."""
+        await self._host.broadcast_from(topic, message)
 
     async def track(self, topic: str, key: str, meta: dict[str, Any] | None = None) -> None:
         """Be present on ``topic`` as ``key`` while this view lives (see tether.presence)."""

@@ -103,7 +103,12 @@ class Socket:
 
 
 def open_socket(
-    ws_base: str, page: DeadPage, *, csrf: str | None = None, origin: str | None = None
+    ws_base: str,
+    page: DeadPage,
+    *,
+    csrf: str | None = None,
+    origin: str | None = None,
+    **options: Any,
 ) -> Any:
     token = page.csrf if csrf is None else csrf
     query = f"?_csrf_token={token}&vsn=2.0.0" if token else "?vsn=2.0.0"
@@ -112,4 +117,5 @@ def open_socket(
         ws_base + "/live/websocket" + query,
         additional_headers=headers,
         origin=origin or ws_base.replace("ws://", "http://"),  # type: ignore[arg-type]
+        **options,
     )

@@ -84,10 +84,34 @@ async def test_close_untracks_everything(ps: MemoryPubSub) -> None:
     await presence.track("t", "ann", {})
     await presence.close()
     assert [list(d.leaves) for d in diffs(seen) if d.leaves] == [["ann"]]
-    assert await presence.list("t") == {}
+    assert await presence.store.entries("t") == []
     await presence.close()
 
 
 def test_the_heartbeat_ttl_must_outlast_the_interval() -> None:
     with pytest.raises(ValueError):
         Presence(MemoryPubSub(), heartbeat_interval=5, heartbeat_ttl=5)
+
+
+def test_get_presence_uses_the_process_pubsub(settings, monkeypatch) -> None:
+    from tether import presence as module
+    from tether.pubsub import config
+
+    monkeypatch.setattr(config, "_pubsub", None)
+    monkeypatch.setattr(module, "_presence", None)
+    settings.TETHER = {"PRESENCE": {"OPTIONS": {"HEARTBEAT_INTERVAL": 1, "HEARTBEAT_TTL": 3}}}
+    presence = module.get_presence()
+    assert presence is module.get_presence()
+    assert presence.pubsub is config.get_pubsub()
+
+
+async def test_after_close_leaving_is_a_no_op_and_tracking_refuses(ps: MemoryPubSub) -> None:
+    from tether.pubsub import PubSubClosed
+
+    presence = Presence(ps)
+    ref = await presence.track("t", "ann", {}, owner="view-a")
+    await presence.close()
+    await presence.untrack("t", "ann", ref)
+    await presence.untrack_owner("view-a")
+    with pytest.raises(PubSubClosed):
+        await presence.track("t", "ann", {})

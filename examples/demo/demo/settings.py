@@ -86,6 +86,12 @@ if os.environ.get("TETHER_REDIS_URL"):
         "BACKEND": "tether.state.redis.RedisStateStore",
         "OPTIONS": {"URL": os.environ["TETHER_REDIS_URL"], "TTL": 3600},
     }
+if os.environ.get("TETHER_PRESENCE_TTL"):
+    # Tests shorten how long a dead process's users stay listed.
+    ttl = float(os.environ["TETHER_PRESENCE_TTL"])
+    TETHER["PRESENCE"] = {"OPTIONS": {"HEARTBEAT_INTERVAL": ttl / 4, "HEARTBEAT_TTL": ttl}}
+if os.environ.get("TETHER_OUTBOUND_BUFFER_BYTES"):
+    TETHER["OUTBOUND_BUFFER_BYTES"] = int(os.environ["TETHER_OUTBOUND_BUFFER_BYTES"])
 if os.environ.get("TETHER_FREEZE_IDLE_AFTER"):
     TETHER["FREEZE_IDLE_AFTER"] = float(os.environ["TETHER_FREEZE_IDLE_AFTER"])
 

@@ -1,15 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from pages import views
+from pages import chat, templates_demo, views
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("counter/", views.Counter.as_view(), name="counter"),
     path("clock/", views.Clock.as_view(), name="clock"),
     path("counter-plain/", views.counter_plain, name="counter-plain"),
+    path("templates/nested/", templates_demo.NestedTemplates.as_view(), name="templates-nested"),
+    path("templates/table/", templates_demo.SortableTable.as_view(), name="templates-table"),
+    path("templates/form/", templates_demo.SignupFormPage.as_view(), name="templates-form"),
     path("login-required/", views.Private.as_view(), name="login-required"),
     path("dashboard-async/", views.AsyncDashboard.as_view(), name="dashboard-async"),
+    path("wizard/", views.Wizard.as_view(), name="wizard"),
+    path("chat/<slug:room>/", chat.Chat.as_view(), name="chat"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

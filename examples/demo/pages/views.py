@@ -16,6 +16,11 @@ DEMOS = [
     ("clock", "Clock", "the server pushes the time every second"),
     ("login-required", "Login required", "shows the signed-in user"),
     ("dashboard-async", "Async dashboard", "five panels load concurrently; one fails"),
+    ("wizard", "Wizard", "a three-step form whose draft survives restarts"),
+    ("chat/lobby", "Chat", "a room with presence and typing, across processes through Redis"),
+    ("templates/nested", "Nested templates", "if, for and include nested; rows keyed by id"),
+    ("templates/table", "Sortable table", "sorting sends row indices, not rows"),
+    ("templates/form", "Live form", "a Django form validated as you type"),
 ]
 
 
@@ -102,3 +107,42 @@ def counter_plain(request: HttpRequest) -> HttpResponse:
     """The counter page rendered by a plain Django view: the dead render's benchmark limit."""
     inner = render_to_string("pages/counter.html", {"count": 0}, request)
     return render(request, "layout.html", {"live": mark_safe(inner), "page_title": "Counter"})
+
+
+WIZARD_FIELDS = ("name", "email", "plan")
+
+
+class Wizard(LiveView):
+    """A three-step form and a list: the draft lives on the server and survives restarts."""
+
+    template_name = "pages/wizard.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.page_title = "Wizard"
+        self.step = 1
+        self.data = dict.fromkeys(WIZARD_FIELDS, "")
+        self.items: list[dict[str, Any]] = []
+        self.done = False
+
+    @event
+    def update(self, form: Any) -> None:
+        self.data = {**self.data, **{k: form[k] for k in WIZARD_FIELDS if k in form}}
+
+    @event
+    def next(self, form: Any) -> None:
+        self.update(form)
+        if self.step < 3:
+            self.step += 1
+        else:
+            self.done = True
+
+    @event
+    def back(self) -> None:
+        self.step = max(1, self.step - 1)
+
+    @event
+    def add_item(self, form: Any) -> None:
+        text = form.get("item", "").strip()
+        if text:
+            next_id = max((item["id"] for item in self.items), default=0) + 1
+            self.items = [*self.items, {"id": next_id, "text": text}]

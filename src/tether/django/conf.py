@@ -13,6 +13,8 @@ from django.conf import settings
 DEFAULTS: dict[str, Any] = {
     "PUBSUB": {"BACKEND": "tether.pubsub.memory.MemoryPubSub", "OPTIONS": {}},
     "STATE": {"BACKEND": "tether.state.memory.MemoryStateStore", "OPTIONS": {"TTL": 3600}},
+    # Presence heartbeats across processes: HEARTBEAT_INTERVAL, HEARTBEAT_TTL (seconds).
+    "PRESENCE": {"OPTIONS": {}},
     # Where the live view's HTML is placed in a full page.
     "LAYOUT": "tether/layout.html",
     # Signed session/static tokens older than this are refused at join.

@@ -23,6 +23,8 @@ from django.http import HttpRequest, QueryDict
 
 from tether import protocol, templates, tokens
 from tether.asyncs import AsyncResult
+from tether.live.shared import shared_payloads
+from tether.pubsub import Message
 from tether.rendering import ViewRenderer
 from tether.sync import call
 from tether.view import Effects, LiveView, Timer, UnknownEvent
@@ -229,8 +231,17 @@ class LiveSession:
         task.cancel()
         return True
 
+    async def broadcast_from(self, topic: str, message: Any) -> None:
+        from tether.pubsub import get_pubsub
+
+        pubsub = get_pubsub()
+        await pubsub.start()
+        await pubsub.broadcast_from(self, topic, message)
+
     def _on_message(self, message: Any) -> None:
-        self.deliver(getattr(message, "payload", message))
+        # The Message itself travels, so that views rendering the same diff for it
+        # share one encoded payload (see _push_update).
+        self.enqueue("info", None, message)
 
     # -- the runner ------------------------------------------------------------
 
@@ -273,8 +284,9 @@ class LiveSession:
             await self._event(ref, payload)
         elif kind == "info":
             assert self.view is not None
-            await call(self.view.handle_info, payload)
-            await self._push_update()
+            broadcast = payload if isinstance(payload, Message) else None
+            await call(self.view.handle_info, payload.payload if broadcast else payload)
+            await self._push_update(broadcast)
         elif kind == "async":
             assert self.view is not None
             name, outcome, assign = payload
@@ -535,13 +547,16 @@ class LiveSession:
             diff[protocol.EVENTS] = [[n, p] for n, p in effects.events]
         return diff
 
-    async def _push_update(self) -> None:
+    async def _push_update(self, broadcast: Message | None = None) -> None:
         """After handle_info: push the diff, then any navigation, as server pushes."""
         response = await self._update_response()
         diff = response.pop(protocol.DIFF_KEY, None)
         if diff:
+            encoded = shared_payloads.encode(broadcast, diff)
             self.transport.push(
-                protocol.encode(self.join_ref, None, self.topic, protocol.DIFF, diff)
+                protocol.encode_with_payload(
+                    self.join_ref, None, self.topic, protocol.DIFF, encoded
+                )
             )
         for event in ("live_patch", "live_redirect", "redirect"):
             if event in response:

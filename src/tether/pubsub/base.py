@@ -95,6 +95,18 @@ def new_node_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
+async def stop_task(task: asyncio.Task[Any]) -> None:
+    """Cancel ``task`` and wait until it has ended.
+
+    Cancels again while it runs: a cancellation that lands inside a client
+    library can come out as a connection error, which a reconnect loop
+    would otherwise take for an outage and carry on.
+    """
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=0.1)
+
+
 class PubSub(ABC):
     """Topic-based publish/subscribe with local fan-out.
 

@@ -27,7 +27,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from tether.pubsub.base import Message, PubSub, PubSubClosed, PubSubUnavailable
+from tether.pubsub.base import Message, PubSub, PubSubClosed, PubSubUnavailable, stop_task
 from tether.pubsub.codec import MAC_SIZE, BadSignature, Codec
 
 if TYPE_CHECKING:
@@ -116,8 +116,7 @@ class RedisPubSub(PubSub):
 
     async def _close(self) -> None:
         if self._runner is not None:
-            self._runner.cancel()
-            await asyncio.wait({self._runner})
+            await stop_task(self._runner)
             self._runner = None
         if self._client is not None:
             await self._client.aclose()
@@ -208,35 +207,27 @@ class RedisPubSub(PubSub):
             conn = self.client.connection_pool.make_connection()  # type: ignore[no-untyped-call]
             try:
                 await conn.connect()
-            except (RedisError, OSError) as exc:
-                await conn.disconnect(nowait=True)
-                if down_since is None:
-                    down_since = loop.time()
-                    logger.warning("cannot reach Redis at %s (%s); retrying", self.url, exc)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self.reconnect_max)
-                continue
-            if down_since is not None:
-                logger.warning(
-                    "pub/sub reconnected to Redis at %s after %.1fs away; "
-                    "messages published in that time were lost",
-                    self.url,
-                    loop.time() - down_since,
-                )
-                down_since = None
-            delay = _RECONNECT_MIN
-            try:
+                if down_since is not None:
+                    logger.warning(
+                        "pub/sub reconnected to Redis at %s after %.1fs away; "
+                        "messages published in that time were lost",
+                        self.url,
+                        loop.time() - down_since,
+                    )
+                    down_since = None
+                delay = _RECONNECT_MIN
                 await self._serve(conn)
             except (RedisError, OSError, _Stalled) as exc:
-                down_since = loop.time()
-                logger.warning(
-                    "pub/sub lost its Redis connection to %s (%s); reconnecting", self.url, exc
-                )
+                if down_since is None:
+                    down_since = loop.time()
+                    logger.warning("pub/sub lost Redis at %s (%r); reconnecting", self.url, exc)
             finally:
                 self._conn = None
                 self._connected.clear()
                 self._release_waiters()
                 await conn.disconnect(nowait=True)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.reconnect_max)
 
     async def _serve(self, conn: AbstractConnection) -> None:
         # Publish self._conn and read the topics in one step (no await between),

@@ -28,10 +28,11 @@ import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from tether.presence import Emit, Meta, PresenceDiff, PresenceStore
-from tether.pubsub.base import PubSubError, PubSubUnavailable
+from tether.pubsub.base import PubSubError, PubSubUnavailable, stop_task
 from tether.pubsub.codec import BadSignature
 
 if TYPE_CHECKING:
@@ -97,6 +98,8 @@ class RedisPresenceStore(PresenceStore):
         self._emit: Emit | None = None
         self._task: asyncio.Task[None] | None = None
         self._failing = False
+        self._reap_script: AsyncScript
+        self._remove_script: AsyncScript
 
     def _topic_key(self, topic: str) -> str:
         return f"{self._base}topic:{topic}"
@@ -111,6 +114,8 @@ class RedisPresenceStore(PresenceStore):
 
     async def start(self, emit: Emit) -> None:
         self._emit = emit
+        self._reap_script = self.pubsub.client.register_script(_REAP)
+        self._remove_script = self.pubsub.client.register_script(_REMOVE)
         # Beat and reap once now, so entries of nodes that died while no one
         # was watching are gone before this node lists anything.
         await self._tick()
@@ -120,8 +125,7 @@ class RedisPresenceStore(PresenceStore):
 
     async def close(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.wait({self._task})
+            await stop_task(self._task)
             self._task = None
         # Dropping the heartbeat lets the other nodes reap anything left at once.
         with contextlib.suppress(RedisError, OSError, PubSubError):
@@ -146,9 +150,8 @@ class RedisPresenceStore(PresenceStore):
 
     async def remove(self, topic: str, ref: str) -> tuple[str, Meta] | None:
         self._mine.pop(ref, None)
-        script = self.pubsub.client.register_script(_REMOVE)
         with _unavailable():
-            value = await script(
+            value = await self._remove_script(
                 keys=[self._topic_key(topic), self._index_key(self.node)], args=[ref]
             )
         return self._decode(topic, value) if value is not None else None
@@ -231,7 +234,6 @@ class RedisPresenceStore(PresenceStore):
 
     async def _reap_node(self, node: str) -> None:
         client = self.pubsub.client
-        script = client.register_script(_REAP)
         index = await client.hgetall(self._index_key(node))
         items = [(_text(ref), _text(topic)) for ref, topic in index.items()]
         head = [self._alive_key(node), self._index_key(node), self._nodes_key]
@@ -239,7 +241,7 @@ class RedisPresenceStore(PresenceStore):
         for start in range(0, max(len(items), 1), _REAP_BATCH):
             batch = items[start : start + _REAP_BATCH]
             topic_of = dict(batch)
-            removed = await script(
+            removed = await self._reap_script(
                 keys=head + [self._topic_key(t) for _, t in batch],
                 args=[node, *(ref for ref, _ in batch)],
             )

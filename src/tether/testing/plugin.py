@@ -16,12 +16,24 @@ if TYPE_CHECKING:
     from tether.testing.client import LiveClient
 
 
+async def _reset_process_state() -> None:
+    """Each test runs on its own event loop: drop the loop-bound singletons."""
+    from tether.presence import get_presence, reset_presence
+    from tether.pubsub import get_pubsub, reset_pubsub
+
+    await get_presence().close()
+    await get_pubsub().close()
+    reset_presence()
+    reset_pubsub()
+
+
 @pytest_asyncio.fixture
 async def live_client() -> AsyncIterator[LiveClient]:
     from tether.testing.client import LiveClient
 
     async with LiveClient() as client:
         yield client
+    await _reset_process_state()
 
 
 @pytest_asyncio.fixture
@@ -39,3 +51,4 @@ async def live_client_factory() -> AsyncIterator[Callable[[], Awaitable[LiveClie
     yield make
     for client in clients:
         await client.close()
+    await _reset_process_state()

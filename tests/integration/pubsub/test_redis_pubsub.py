@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import pickle
-from collections.abc import AsyncIterator, Callable
+import signal
+import socket
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+import redis
 import redis.asyncio as aioredis
 
 from tether.pubsub import Message, PubSubUnavailable
@@ -14,6 +20,85 @@ from tether.pubsub.codec import Codec
 from tether.pubsub.redis import RedisPubSub
 
 SECRET = "test-secret"
+REDIS_URL = os.environ.get("TETHER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    try:
+        with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1) as client:
+            client.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis is unreachable at {REDIS_URL} ({exc}); start redis-server to run this")
+    return REDIS_URL
+
+
+@pytest.fixture
+def prefix(redis_url: str) -> Iterator[str]:
+    """A fresh channel/key namespace per test, deleted afterwards."""
+    value = f"test-{uuid.uuid4().hex[:8]}:"
+    yield value
+    with redis.Redis.from_url(redis_url) as client:
+        keys = list(client.scan_iter(match=value + "*"))
+        if keys:
+            client.delete(*keys)
+
+
+def free_port() -> int:
+    for port in range(6390, 6490):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 6390-6489")
+
+
+class OwnRedis:
+    """A redis-server this test starts and kills by PID (never the shared one)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            "redis-server",
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--save", "",
+            "--appendonly", "no",
+            "--logfile", "",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        client = aioredis.Redis.from_url(self.url, socket_connect_timeout=0.2)
+        try:
+            for _ in range(250):
+                with contextlib.suppress(redis.RedisError):
+                    if await client.ping():
+                        return
+                await asyncio.sleep(0.02)
+            raise RuntimeError(f"redis-server did not start on port {self.port}")
+        finally:
+            await client.aclose()
+
+    async def kill(self) -> None:
+        """SIGKILL, by the PID we started."""
+        if self.proc is not None and self.proc.returncode is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            await self.proc.wait()
+        self.proc = None
+
+
+@pytest.fixture
+async def own_redis() -> AsyncIterator[OwnRedis]:
+    server = OwnRedis(free_port())
+    await server.start()
+    yield server
+    await server.kill()
 
 
 async def eventually(check: Callable[[], object], within: float = 5.0) -> None:
@@ -186,17 +271,20 @@ async def test_survives_a_redis_restart(
     make_pubsub, own_redis, caplog: pytest.LogCaptureFixture
 ) -> None:
     options = {"url": own_redis.url, "timeout": 0.5, "ping_interval": 0.5, "reconnect_max": 0.2}
-    a, b = make_pubsub(**options), make_pubsub(**options)
+    a, b, quiet = make_pubsub(**options), make_pubsub(**options), make_pubsub(**options)
     inbox = Inbox()
     await a.subscribe("room:1", inbox)
     await b.broadcast("room:1", "before")
-    await eventually(lambda: inbox.payloads == ["before"])
+    await quiet.broadcast("room:1", "before, quiet")
+    await eventually(lambda: inbox.payloads == ["before", "before, quiet"])
 
     with caplog.at_level(logging.WARNING, logger="tether.pubsub"):
         await own_redis.kill()
         with pytest.raises(PubSubUnavailable):
             await b.broadcast("room:1", "while down")
         await own_redis.start()
+        # Its pooled connection died with the server: the first broadcast replaces it.
+        await quiet.broadcast("room:1", "quiet after")
 
         async def delivered_after_restart() -> bool:
             try:
@@ -211,7 +299,8 @@ async def test_survives_a_redis_restart(
             assert asyncio.get_running_loop().time() < deadline, "no delivery after restart"
             await asyncio.sleep(0.05)
 
-    assert inbox.payloads[0] == "before" and "while down" not in inbox.payloads
+    assert inbox.payloads[:2] == ["before", "before, quiet"]
+    assert "while down" not in inbox.payloads
     assert any("reconnected" in r.getMessage() and "lost" in r.getMessage() for r in caplog.records)
 
 

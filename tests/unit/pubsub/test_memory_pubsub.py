@@ -11,6 +11,7 @@ from tether.pubsub import (
     PubSub,
     PubSubClosed,
     build_pubsub,
+    get_pubsub,
 )
 
 
@@ -157,3 +158,15 @@ def test_build_pubsub_from_an_alias_dict() -> None:
 def test_build_pubsub_refuses_a_non_backend() -> None:
     with pytest.raises(TypeError):
         build_pubsub({"BACKEND": "collections.OrderedDict"})
+
+
+def test_get_pubsub_builds_the_configured_backend_once(settings, monkeypatch) -> None:
+    from tether.pubsub import config
+
+    monkeypatch.setattr(config, "_pubsub", None)
+    settings.TETHER = {
+        "PUBSUB": {"BACKEND": "tether.pubsub.memory.MemoryPubSub", "OPTIONS": {"NODE_ID": "n9"}}
+    }
+    ps = get_pubsub()
+    assert isinstance(ps, MemoryPubSub) and ps.node_id == "n9"
+    assert get_pubsub() is ps

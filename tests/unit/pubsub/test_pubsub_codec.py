@@ -45,3 +45,10 @@ def test_fallback_secrets_still_verify() -> None:
 def test_an_empty_secret_is_refused() -> None:
     with pytest.raises(ValueError, match="secret"):
         Codec("").dumps(1)
+
+
+def test_the_secret_defaults_to_django_secret_key(settings) -> None:
+    settings.SECRET_KEY = "from-settings"
+    settings.SECRET_KEY_FALLBACKS = ["older"]
+    assert Codec("from-settings").loads(Codec().dumps(1)) == 1
+    assert Codec().loads(Codec("older").dumps(2)) == 2

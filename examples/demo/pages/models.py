@@ -1,0 +1,16 @@
+from django.db import models
+
+
+class Message(models.Model):
+    """One chat message; the last 50 of a room load when the room opens."""
+
+    room = models.CharField(max_length=64, db_index=True)
+    author = models.CharField(max_length=150)
+    body = models.TextField(max_length=2000)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
