@@ -9,6 +9,7 @@ node heartbeats for ``RedisPubSub`` (``tether.pubsub.redis_presence``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import threading
@@ -103,7 +104,12 @@ class Presence:
     """Track who is present on a topic, across every process sharing the pub/sub."""
 
     def __init__(
-        self, pubsub: PubSub, *, heartbeat_interval: float = 5.0, heartbeat_ttl: float = 20.0
+        self,
+        pubsub: PubSub,
+        *,
+        heartbeat_interval: float = 5.0,
+        heartbeat_ttl: float = 20.0,
+        broadcast_period: float = 0.0,
     ) -> None:
         if heartbeat_ttl <= heartbeat_interval:
             raise ValueError("heartbeat_ttl must be longer than heartbeat_interval")
@@ -115,6 +121,11 @@ class Presence:
         self._closed = False
         self._tracks: dict[str, _Track] = {}  # ref -> what this process tracks
         self._by_owner: dict[object, set[str]] = {}
+        # With a period, joins and leaves are gathered and broadcast as one diff
+        # per topic: N people arriving cost each view a few diffs, not N.
+        self.broadcast_period = broadcast_period
+        self._pending: dict[str, PresenceDiff] = {}
+        self._flusher: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Start the pub/sub and the store (heartbeats for Redis). Idempotent."""
@@ -139,6 +150,11 @@ class Presence:
                     await self.untrack(track.topic, track.key, ref)
                 except Exception as exc:
                     logger.warning("could not untrack %r on close: %s", track.topic, exc)
+            flusher, self._flusher = self._flusher, None
+            if flusher is not None:
+                flusher.cancel()
+                await asyncio.gather(flusher, return_exceptions=True)
+            await self._flush()
             await self.store.close()
         self._closed = True
         self._tracks.clear()
@@ -153,7 +169,7 @@ class Presence:
         self._tracks[ref] = _Track(topic, key, owner)
         if owner is not None:
             self._by_owner.setdefault(owner, set()).add(ref)
-        await self.pubsub.broadcast(topic, PresenceDiff(joins={key: [full]}))
+        await self._emit(topic, PresenceDiff(joins={key: [full]}))
         return ref
 
     async def untrack(self, topic: str, key: str, ref: str) -> None:
@@ -171,7 +187,48 @@ class Presence:
         removed = await self.store.remove(topic, ref)
         if removed is not None:
             stored_key, meta = removed
-            await self.pubsub.broadcast(topic, PresenceDiff(leaves={stored_key: [meta]}))
+            await self._emit(topic, PresenceDiff(leaves={stored_key: [meta]}))
+
+    async def _emit(self, topic: str, diff: PresenceDiff) -> None:
+        if self.broadcast_period <= 0:
+            await self.pubsub.broadcast(topic, diff)
+            return
+        pending = self._pending.setdefault(topic, PresenceDiff())
+        for key, metas in diff.joins.items():
+            pending.joins.setdefault(key, []).extend(metas)
+        for key, metas in diff.leaves.items():
+            joined = pending.joins.get(key, [])
+            gone = {m.get(REF_KEY) for m in metas}
+            # A tab that came and went within one period is never announced.
+            kept = [m for m in joined if m.get(REF_KEY) not in gone]
+            announced = {m.get(REF_KEY) for m in joined}
+            if len(kept) != len(joined):
+                if kept:
+                    pending.joins[key] = kept
+                else:
+                    pending.joins.pop(key, None)
+            left = [m for m in metas if m.get(REF_KEY) not in announced]
+            if left:
+                pending.leaves.setdefault(key, []).extend(left)
+        if self._flusher is None:
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        try:
+            await asyncio.sleep(self.broadcast_period)
+        finally:
+            self._flusher = None
+        await self._flush()
+
+    async def _flush(self) -> None:
+        pending, self._pending = self._pending, {}
+        for topic, diff in pending.items():
+            if not diff.joins and not diff.leaves:
+                continue
+            try:
+                await self.pubsub.broadcast(topic, diff)
+            except Exception as exc:
+                logger.warning("presence diff for %r lost: %r", topic, exc)
 
     async def untrack_owner(self, owner: object) -> None:
         """Untrack every entry ``owner`` tracked (a view leaving)."""
@@ -208,6 +265,7 @@ def get_presence() -> Presence:
 
             config = tether_settings().get("PRESENCE") or {}
             options = {k.lower(): v for k, v in (config.get("OPTIONS") or {}).items()}
+            options.setdefault("broadcast_period", 0.5)
             _presence = Presence(get_pubsub(), **options)
         return _presence
 

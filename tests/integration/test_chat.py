@@ -25,7 +25,7 @@ async def test_a_message_reaches_everyone_in_the_room(live_client_factory: Any) 
     ada = await _member(live_client_factory, "ada")
     bob = await _member(live_client_factory, "bob")
     await ada.wait_for(lambda v: _present(v) == ["ada", "bob"])
-    assert _present(bob) == ["ada", "bob"]
+    await bob.wait_for(lambda v: _present(v) == ["ada", "bob"])
     await ada.submit("#chat-form", {"body": "hello bob"})
     await bob.wait_for_element("#messages li", text="hello bob")
     assert ada.has_element("#messages li", text="ada: hello bob")

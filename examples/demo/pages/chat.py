@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,6 +16,76 @@ from tether.presence import REF_KEY, PresenceDiff, get_presence
 MAX_LENGTH = 2000
 HISTORY = 50
 TYPING_FOR = 3.0
+SHOWN = 50  # names listed; the rest are counted
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Who is in a room, as every view in this process shows it."""
+
+    names: tuple[tuple[str, int], ...] = ()  # (name, open tabs), the first SHOWN by name
+    total: int = 0
+
+    @property
+    def others(self) -> int:
+        return self.total - len(self.names)
+
+
+class Roster:
+    """A room's presence, kept once per process.
+
+    Every view of the room receives the same PresenceDiff object; the first to
+    handle it updates the roster, the others reuse the snapshot. A room of N
+    people then costs one list per process, not N lists of N names.
+    """
+
+    def __init__(self, refs: dict[str, set[str]]) -> None:
+        self.refs = refs
+        self.views = 0
+        self._applied: deque[PresenceDiff] = deque(maxlen=32)
+        self.snapshot = self._snapshot()
+
+    def apply(self, diff: PresenceDiff) -> Snapshot:
+        if any(seen is diff for seen in self._applied):
+            return self.snapshot
+        self._applied.append(diff)
+        # Refs (one per tab) make joins and leaves idempotent.
+        for key, metas in diff.joins.items():
+            self.refs.setdefault(key, set()).update(m[REF_KEY] for m in metas)
+        for key, metas in diff.leaves.items():
+            refs = self.refs.get(key)
+            if refs is not None:
+                refs.difference_update(m[REF_KEY] for m in metas)
+                if not refs:
+                    del self.refs[key]
+        self.snapshot = self._snapshot()
+        return self.snapshot
+
+    def _snapshot(self) -> Snapshot:
+        names = tuple((key, len(self.refs[key])) for key in sorted(self.refs)[:SHOWN])
+        return Snapshot(names, len(self.refs))
+
+
+_rosters: dict[str, Roster] = {}
+
+
+async def join_roster(topic: str) -> Roster:
+    roster = _rosters.get(topic)
+    if roster is None:
+        listing = await get_presence().list(topic)
+        roster = _rosters.setdefault(
+            topic, Roster({key: {m[REF_KEY] for m in metas} for key, metas in listing.items()})
+        )
+    roster.views += 1
+    return roster
+
+
+def leave_roster(topic: str) -> None:
+    roster = _rosters.get(topic)
+    if roster is not None:
+        roster.views -= 1
+        if roster.views <= 0:
+            del _rosters[topic]  # nobody here listens to its diffs any more
 
 
 class Chat(LiveView):
@@ -29,14 +101,19 @@ class Chat(LiveView):
         self.typing: list[str] = []
         recent = Message.objects.filter(room=room).order_by("-id")[:HISTORY]
         self.messages = [_row(m) async for m in recent][::-1]
-        self.present: dict[str, set[str]] = {}
+        self.present = Snapshot()
         if self.connected:
             await self.subscribe(self.topic)
             await self.track(self.topic, self.name, {"name": self.name})
-            listing = await get_presence().list(self.topic)
-            self.present = {
-                key: {m[REF_KEY] for m in metas} for key, metas in sorted(listing.items())
-            }
+            self.present = (await join_roster(self.topic)).snapshot
+
+    async def on_thaw(self) -> None:
+        if self.connected:
+            self.present = (await join_roster(self.topic)).snapshot
+
+    async def terminate(self) -> None:
+        if self.connected:
+            leave_roster(self.topic)
 
     @property
     def topic(self) -> str:
@@ -66,14 +143,9 @@ class Chat(LiveView):
 
     async def handle_info(self, message: Any) -> None:
         if isinstance(message, PresenceDiff):
-            # Sets of refs (one per tab) make joins and leaves idempotent: our own
-            # join arrives after we already listed ourselves.
-            present = {key: set(refs) for key, refs in self.present.items()}
-            for key, metas in message.joins.items():
-                present.setdefault(key, set()).update(m[REF_KEY] for m in metas)
-            for key, metas in message.leaves.items():
-                present.get(key, set()).difference_update(m[REF_KEY] for m in metas)
-            self.present = {key: refs for key, refs in sorted(present.items()) if refs}
+            roster = _rosters.get(self.topic)
+            if roster is not None:
+                self.present = roster.apply(message)
         elif message[0] == "message":
             row = message[1]
             self.messages = [*self.messages, row][-HISTORY:]

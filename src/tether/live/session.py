@@ -140,7 +140,10 @@ class LiveSession:
             await self._store_frozen()
         elif not freeze and self.frozen:
             await self._discard_frozen()
+        joined = self.state is State.JOINED and self.view is not None
         self.state = State.CLOSED
+        if joined and self.view is not None:
+            await _quietly(call(self.view.terminate), "terminate")
         self._mailbox.clear()
         for timer in list(self._timers):
             timer.cancel()

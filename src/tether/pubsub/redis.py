@@ -119,8 +119,11 @@ class RedisPubSub(PubSub):
             await stop_task(self._runner)
             self._runner = None
         if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+            client, self._client = self._client, None
+            try:
+                await client.aclose()
+            except (RedisError, OSError) as exc:
+                logger.debug("closing the Redis pool: %s", exc)
 
     # -- publishing --------------------------------------------------------
 

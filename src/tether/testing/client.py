@@ -146,14 +146,25 @@ class LiveClient:
 
     async def live(self, path: str) -> LiveViewTest:
         """Dead-render ``path`` and join its live view over a socket."""
+        return await self._open(path)
+
+    async def _open(self, path: str, *, flash: str | None = None) -> LiveViewTest:
         response = await self.get(path)
         if response.status_code != 200:
             raise LiveTestError(f"GET {path} answered {response.status_code}")
         page = _parse_dead(str(response.url), response.text)
-        view = LiveViewTest(self, page)
+        view = LiveViewTest(self, page, _join_flash=flash)
         self.views.append(view)
         await view.connect()
         return view
+
+    async def broadcast(self, topic: str, message: Any) -> None:
+        """Publish ``message`` on ``topic``, as code outside any view would."""
+        from tether.pubsub import get_pubsub
+
+        pubsub = get_pubsub()
+        await pubsub.start()
+        await pubsub.broadcast(topic, message)
 
 
 @dataclass
@@ -201,6 +212,7 @@ class LiveViewTest:
     title: str = ""
     url: str = ""
     redirected_to: str | None = None
+    redirect_flash: dict[str, str] = field(default_factory=dict)
     patched_to: str | None = None
     pushed_events: list[tuple[str, Any]] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
@@ -212,6 +224,8 @@ class LiveViewTest:
     _join_ref: str = "1"
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _crashed: ViewCrashed | None = None
+    _join_flash: str | None = None
+    _redirect: tuple[str, str | None] | None = None
 
     @property
     def topic(self) -> str:
@@ -253,19 +267,19 @@ class LiveViewTest:
             "session": self.page.session,
             "static": self.page.static,
         }
+        if self._join_flash:
+            payload["flash"] = self._join_flash
         self._join_ref = str(next(self._refs))
         reply = await self._request(protocol.PHX_JOIN, payload, join_ref=self._join_ref)
         if reply["status"] != protocol.STATUS_OK:
             response = reply["response"]
-            target = response.get("live_redirect") or response.get("redirect")
-            if isinstance(target, dict):
-                self.redirected_to = target["to"]
-                return
+            for event in ("live_redirect", "redirect"):
+                if isinstance(response.get(event), dict):
+                    self._navigated(event, response[event])
+                    return
             raise LiveTestError(f"join refused: {response}")
         response = reply["response"]
         self.url = url
-        self.tree = ClientTree()
-        self._apply(response[protocol.RENDERED], raw="")
         if "live_patch" in response:
             self.patched_to = response["live_patch"]["to"]
 
@@ -306,6 +320,15 @@ class LiveViewTest:
             raw = message.get("text") or ""
             _join_ref, ref, _topic, event, payload = json.loads(raw)
             if event == protocol.PHX_REPLY and ref in self._pending:
+                # Replies change the tree here, in frame order: a push that
+                # follows a reply must never be merged before it.
+                response = payload.get("response")
+                if payload.get("status") == protocol.STATUS_OK and isinstance(response, dict):
+                    if protocol.RENDERED in response:
+                        self.tree = ClientTree()
+                        self._apply(response[protocol.RENDERED], raw="")
+                    else:
+                        self._apply_response(response, raw)
                 future = self._pending.pop(ref)
                 if not future.done():
                     future.set_result({**payload, "_raw": raw})
@@ -323,7 +346,8 @@ class LiveViewTest:
             self._changed.set()
 
     def _crash_message(self) -> str:
-        logs = "\n".join(self.client.crashes.records[-3:])
+        records = self.client.crashes.records
+        logs = "\n".join([r for r in records if self.topic in r][-1:] or records[-3:])
         return f"the view crashed on the server:\n{logs}"
 
     # -- requests ------------------------------------------------------------------
@@ -333,6 +357,8 @@ class LiveViewTest:
     ) -> dict[str, Any]:
         if self.closed or self._transport is None:
             raise SocketClosed("the socket is closed")
+        if self._crashed is not None and event != protocol.PHX_JOIN:
+            raise ViewCrashed(f"{event!r} sent to a view that crashed before; {self._crashed}")
         ref = str(next(self._refs))
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[ref] = future
@@ -348,7 +374,6 @@ class LiveViewTest:
         response: dict[str, Any] = reply.get("response", {})
         if reply.get("status") != protocol.STATUS_OK:
             raise LiveTestError(f"event {event!r} refused: {response}")
-        self._apply_response(response, reply["_raw"])
         return response
 
     def _apply_response(self, response: dict[str, Any], raw: str) -> None:
@@ -363,7 +388,12 @@ class LiveViewTest:
             self.patched_to = payload["to"]
             self.url = payload["to"]
         else:
+            from tether import tokens
+
+            flash = payload.get(protocol.FLASH)
             self.redirected_to = payload["to"]
+            self.redirect_flash = tokens.verify_flash(flash)
+            self._redirect = (event, flash if isinstance(flash, str) else None)
 
     def _apply(self, diff: dict[str, Any], raw: str) -> None:
         diff = dict(diff)
@@ -459,16 +489,25 @@ class LiveViewTest:
     async def patch(self, path: str) -> None:
         """A live patch (``<.link patch>``): handle_params runs with the new URL."""
         url = self.client.base_url + path if path.startswith("/") else path
-        reply = await self._request(protocol.LIVE_PATCH, {"url": url})
+        await self._request(protocol.LIVE_PATCH, {"url": url})
         self.url = url
-        self._apply_response(reply.get("response", {}), reply["_raw"])
 
     async def follow_redirect(self) -> LiveViewTest:
-        """Open the page a redirect or live navigation pointed to."""
-        if self.redirected_to is None:
+        """Open the page a redirect or live navigation pointed to, with its flash:
+        a live navigation hands the flash to the join, a full redirect to a cookie."""
+        if self.redirected_to is None or self._redirect is None:
             raise LiveTestError("the view did not redirect")
         await self.close()
-        return await self.client.live(self.redirected_to)
+        event, flash = self._redirect
+        if flash is None or event == protocol.LIVE_REDIRECT:
+            return await self.client._open(self.redirected_to, flash=flash)
+        from tether.django.views import FLASH_COOKIE
+
+        self.client.http.cookies.set(FLASH_COOKIE, flash)
+        try:
+            return await self.client._open(self.redirected_to)
+        finally:
+            self.client.http.cookies.delete(FLASH_COOKIE)
 
     def send_info(self, message: Any) -> None:
         """Deliver ``message`` to the view's ``handle_info``, as ``send`` would."""
@@ -504,7 +543,11 @@ class LiveViewTest:
 
 
 def _describe(tag: Tag) -> str:
-    attrs = " ".join(f'{k}="{v}"' for k, v in tag.attrs.items() if not k.startswith("phx-"))
+    attrs = " ".join(
+        f'{k}="{" ".join(v) if isinstance(v, list) else v}"'
+        for k, v in tag.attrs.items()
+        if not k.startswith("phx-")
+    )
     return f"<{tag.name}{' ' + attrs if attrs else ''}>"
 
 
