@@ -185,7 +185,7 @@ class LiveView(Assigns):
         """A message from ``send``/``send_after``, a timer, or a pub/sub topic."""
 
     async def terminate(self) -> None:
-        """The view is going away (left, crashed, socket closed or frozen): release what it holds."""
+        """The view is going away (left, crashed, or its socket closed): release what it holds."""
 
     async def on_thaw(self) -> None:
         """The view resumed from frozen state instead of mounting: rebuild ``transient`` assigns."""

@@ -52,16 +52,9 @@ async def make_node(prefix: str) -> AsyncIterator[Callable[[], Presence]]:
         return presence
 
     yield make
-    for i, node in enumerate(nodes):
-        for what in (node.close, node.pubsub.close):
-            try:
-                async with asyncio.timeout(5):
-                    await what()
-            except TimeoutError:
-                print("HUNG", i, what, flush=True)
-                for t in asyncio.all_tasks():
-                    t.print_stack(limit=12)
-                raise
+    for node in nodes:
+        await node.close()
+        await node.pubsub.close()
 
 
 async def eventually(check: Callable[[], object], within: float = 5.0) -> None:
