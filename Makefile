@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := src/tether/static/tether/vendor
 DEMO := examples/demo
-UVICORN_FLAGS := --loop uvloop --http httptools --ws websockets --ws-per-message-deflate false --no-access-log
+UVICORN_FLAGS := --loop uvloop --http httptools --ws websockets-sansio --ws-per-message-deflate false --no-access-log
 
 .PHONY: demo test lint bench install chromium redis clean lock
 

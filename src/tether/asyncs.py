@@ -25,10 +25,11 @@ class AsyncResult:
     error: Any = None
 
     @classmethod
-    def pending(cls, previous: AsyncResult | None = None) -> AsyncResult:
+    def pending(cls, previous: object = None) -> AsyncResult:
         """Loading; a reload keeps showing the previous value meanwhile."""
-        result = previous.result if previous is not None and previous.ok else None
-        return cls(loading=True, ok=previous.ok if previous else False, result=result)
+        if isinstance(previous, AsyncResult) and previous.ok:
+            return cls(loading=True, ok=True, result=previous.result)
+        return cls(loading=True)
 
     @classmethod
     def success(cls, value: Any) -> AsyncResult:

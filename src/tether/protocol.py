@@ -32,10 +32,11 @@ EVENT: Final = "event"
 LIVE_PATCH: Final = "live_patch"
 CIDS_WILL_DESTROY: Final = "cids_will_destroy"
 CIDS_DESTROYED: Final = "cids_destroyed"
-# LiveView events, server to client.
+# LiveView events, server to client; also the keys of replies that navigate.
 DIFF: Final = "diff"
 REDIRECT: Final = "redirect"
 LIVE_REDIRECT: Final = "live_redirect"
+NAVIGATIONS: Final = (LIVE_PATCH, LIVE_REDIRECT, REDIRECT)
 
 # Event types in an `event` payload.
 TYPE_FORM: Final = "form"
@@ -49,7 +50,26 @@ REASON_STALE: Final = "stale"
 REASON_RELOAD: Final = "reload"
 REASON_UNMATCHED_TOPIC: Final = "unmatched topic"
 
+# Join payload keys and connect params.
+URL: Final = "url"
+PARAMS: Final = "params"
+SESSION: Final = "session"
+STATIC_TOKEN: Final = "static"
+CSRF_PARAM: Final = "_csrf_token"
+MOUNTS_PARAM: Final = "_mounts"
+VSN_PARAM: Final = "vsn"
+
+# Event payload keys.
+EVENT_TYPE: Final = "type"
+EVENT_NAME: Final = "event"
+VALUE: Final = "value"
+META: Final = "meta"
+TARGET: Final = "_target"
+CIDS: Final = "cids"
+
 # Reply and diff payload keys.
+REASON: Final = "reason"
+REASON_TIMEOUT: Final = "timeout"
 RENDERED: Final = "rendered"
 DIFF_KEY: Final = "diff"
 LIVEVIEW_VERSION_KEY: Final = "liveview_version"
@@ -82,6 +102,7 @@ ID_PREFIX: Final = "phx-"
 CLOSE_NORMAL: Final = 1000
 CLOSE_GOING_AWAY: Final = 1001
 CLOSE_PROTOCOL_ERROR: Final = 1002
+CLOSE_UNSUPPORTED: Final = 1003
 CLOSE_POLICY: Final = 1008
 CLOSE_TOO_BIG: Final = 1009
 CLOSE_SERVICE_RESTART: Final = 1012

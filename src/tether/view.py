@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+CLEAR_FLASH = "lv:clear-flash"
+
 
 class UnknownEvent(LookupError):
     """An event name the view has no handler for."""
@@ -173,6 +175,11 @@ class LiveView(Assigns):
     async def handle_event(self, event: str, payload: Any) -> Any:
         """Dispatch a client event to the method marked ``@event(name)``."""
         attr = self._event_handlers.get(event)
+        if attr is None and event == CLEAR_FLASH:
+            # The client's built-in phx-click="lv:clear-flash" (phx-value-key optional).
+            key = payload.get("key") if isinstance(payload, dict) else None
+            self.clear_flash(str(key) if key else None)
+            return None
         if attr is None:
             raise UnknownEvent(f"{type(self).__name__} has no handler for event {event!r}")
         handler = getattr(self, attr)

@@ -7,3 +7,8 @@ urlpatterns = [
     path("busy/", views.Busy.as_view()),
     path("", include("demo.urls")),
 ]
+
+# -- tether.testing's own tests (tests/integration/test_testing_client.py) ------------------
+urlpatterns += [
+    path("toolbox/", views.Toolbox.as_view()),
+]

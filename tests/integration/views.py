@@ -93,3 +93,83 @@ class Busy(LiveView):
             self.assign_async("slow", _sleep_then, 60, 1)
             self.send_after(60, "later")
             self.send_interval(30, "tick")
+
+
+# -- tether.testing's own tests (tests/integration/test_testing_client.py) ------------------
+
+
+class Toolbox(LiveView):
+    """One handler per thing a test client can do or observe."""
+
+    template_name = "itest/toolbox.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.page_title = "Toolbox"
+        self.tab = "home"
+        self.heard: list[str] = []
+        self.note = ""
+        self.size: Any = None
+        if self.connected:
+            await self.subscribe("toolbox")
+
+    async def handle_params(self, params: Any, url: str) -> None:
+        self.tab = params.get("tab", "home")
+
+    @event
+    def rename(self, payload: dict[str, Any]) -> None:
+        self.page_title = payload["title"]
+
+    @event
+    def save(self) -> None:
+        self.put_flash("info", "Saved.")
+
+    @event
+    def highlight(self) -> None:
+        self.push_event("highlight", {"id": "note"})
+
+    @event
+    def go(self, payload: dict[str, Any]) -> None:
+        self.push_patch(f"/toolbox/?tab={payload['tab']}")
+
+    @event
+    def leave(self) -> None:
+        self.put_flash("info", "See you.")
+        self.push_navigate("/toolbox/?tab=away")
+
+    @event
+    def logout(self) -> None:
+        self.redirect("/counter/")
+
+    @event
+    def reload(self) -> None:
+        self.put_flash("info", "Reloaded.")
+        self.redirect("/toolbox/?tab=reloaded")
+
+    @event
+    def key(self, payload: dict[str, Any]) -> None:
+        self.note = f"{payload.get('key')} on {payload.get('field', '?')}"
+
+    @event
+    def typed(self, form: Any) -> None:
+        self.note = f"typed {form.get('q', '')}"
+
+    @event
+    def focused(self) -> None:
+        self.note = "focused"
+
+    @event
+    def blurred(self) -> None:
+        self.note = "blurred"
+
+    @event
+    def measure(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return {"width": int(payload["width"]) * 2}
+
+    @event
+    def load(self) -> None:
+        self.assign_async("size", _sleep_then, 0.02, 42)
+
+    async def handle_info(self, message: Any) -> None:
+        if message == "crash":
+            raise RuntimeError("handle_info gave up")
+        self.heard = [*self.heard, str(message)]

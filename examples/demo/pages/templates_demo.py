@@ -166,15 +166,19 @@ class SignupFormPage(LiveView):
     """
 
     template_name = "pages/tpl/form.html"
+    # A bound Form holds unpicklable references; its data is frozen instead.
+    transient = ("form",)
 
     async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
         self.page_title = "Signup form"
+        self.data: dict[str, list[str]] | None = None
         self.form = SignupForm()
         self.touched: list[str] = []
         self.saved: dict[str, str] | None = None
 
     @event
     def validate(self, payload: QueryDict) -> None:
+        self.data = dict(payload.lists())
         self.form = SignupForm(payload)
         self.form.is_valid()
         self.touched = [
@@ -187,9 +191,21 @@ class SignupFormPage(LiveView):
         form = SignupForm(payload)
         if form.is_valid():
             self.saved = dict(form.cleaned_data)
+            self.data = None
             self.form = SignupForm()
             self.touched = []
         else:
+            self.data = dict(payload.lists())
             self.form = form
             self.touched = list(form.fields)
             self.saved = None
+
+    async def on_thaw(self) -> None:
+        if self.data is None:
+            self.form = SignupForm()
+            return
+        data = QueryDict(mutable=True)
+        for key, values in self.data.items():
+            data.setlist(key, values)
+        self.form = SignupForm(data)
+        self.form.is_valid()

@@ -53,6 +53,10 @@ class Clock(LiveView):
         if self.connected:
             self.send_interval(1.0, "tick")
 
+    async def on_thaw(self) -> None:
+        # Timers are not frozen: start ticking again.
+        self.send_interval(1.0, "tick")
+
     async def handle_info(self, message: Any) -> None:
         if message == "tick":
             self.now = _now()
@@ -101,6 +105,12 @@ class AsyncDashboard(LiveView):
     def reload(self) -> None:
         for key, _title, delay, value in PANELS:
             self.assign_async(key, _load_panel, delay, value)
+
+    async def on_thaw(self) -> None:
+        # Loads are not frozen: restart the ones still loading.
+        for key, _title, delay, value in PANELS:
+            if getattr(self, key).loading:
+                self.assign_async(key, _load_panel, delay, value)
 
 
 def counter_plain(request: HttpRequest) -> HttpResponse:

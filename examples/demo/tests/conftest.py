@@ -19,3 +19,10 @@ def ada(django_user_model: Any) -> Any:
 @pytest.fixture
 def bob(django_user_model: Any) -> Any:
     return django_user_model.objects.create_user("bob")
+
+
+@pytest.fixture(autouse=True)
+def prompt_presence(settings: Any) -> None:
+    """Presence gathers joins and leaves for half a second before telling the views,
+    to spare a busy room; a test need not wait that long."""
+    settings.TETHER = {**settings.TETHER, "PRESENCE": {"OPTIONS": {"BROADCAST_PERIOD": 0.01}}}

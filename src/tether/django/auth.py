@@ -37,9 +37,9 @@ def origin_allowed(scope: Scope) -> bool:
     origin = header(scope, b"origin")
     if origin is None:
         return True
-    if origin in settings.CSRF_TRUSTED_ORIGINS:
-        return True
     parts = urlsplit(origin)
+    if any(_origin_matches(parts, trusted) for trusted in settings.CSRF_TRUSTED_ORIGINS):
+        return True
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return False
     host, _port = split_domain_port(parts.netloc)
@@ -47,6 +47,17 @@ def origin_allowed(scope: Scope) -> bool:
     if settings.DEBUG and not allowed:
         allowed = [".localhost", "127.0.0.1", "[::1]"]
     return bool(host) and validate_host(host, allowed)
+
+
+def _origin_matches(origin: Any, trusted: str) -> bool:
+    """Django's CSRF_TRUSTED_ORIGINS syntax: an exact origin, or ``scheme://*.domain``."""
+    wanted = urlsplit(trusted)
+    if wanted.scheme != origin.scheme:
+        return False
+    if wanted.netloc.startswith("*."):
+        suffix = wanted.netloc[1:]
+        return bool(origin.netloc.endswith(suffix) or origin.netloc == suffix[1:])
+    return bool(wanted.netloc == origin.netloc)
 
 
 def build_request(scope: Scope, url: str | None = None) -> HttpRequest:

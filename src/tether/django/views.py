@@ -40,7 +40,13 @@ def user_id(user: Any) -> str | None:
     return str(user.pk)
 
 
-def container(view_cls: type[LiveView], element_id: str, user: Any, inner: str) -> str:
+def container(
+    view_cls: type[LiveView],
+    element_id: str,
+    user: Any,
+    inner: str,
+    flash: dict[str, str] | None = None,
+) -> str:
     session = tokens.sign_session(
         tokens.SessionToken(view_path(view_cls), element_id, user_id(user))
     )
@@ -51,7 +57,8 @@ def container(view_cls: type[LiveView], element_id: str, user: Any, inner: str) 
         protocol.ATTR_SESSION,
         session,
         protocol.ATTR_STATIC,
-        tokens.sign_static(element_id),
+        # The flash rides in the static token, so the connected mount shows it too.
+        tokens.sign_static(element_id, {"flash": flash} if flash else None),
         mark_safe(inner),  # the template's own output, escaped by it already
     )
 
@@ -72,7 +79,11 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
         await call(live.handle_params, request.GET, request.build_absolute_uri())
         navigation = live._effects.drain().navigation
         if navigation is not None and navigation.kind != "patch":
-            return HttpResponseRedirect(navigation.to)
+            redirect = HttpResponseRedirect(navigation.to)
+            if live._flash:
+                # The next page reads it, as the client does after a live redirect.
+                redirect.set_cookie(FLASH_COOKIE, tokens.sign_flash(live._flash), max_age=60)
+            return redirect
         renderer = ViewRenderer(view_cls, request)
         html = (await renderer.render(live)).to_html()
         get_token(request)  # the socket needs the CSRF cookie this sets
@@ -80,7 +91,7 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
         page = render_to_string(
             view_cls.layout or setting("LAYOUT"),
             {
-                "live": container(view_cls, element_id, user, html),
+                "live": container(view_cls, element_id, user, html, live._flash),
                 "page_title": live.get_assigns().get("page_title", ""),
                 "view": live,
             },

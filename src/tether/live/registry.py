@@ -44,6 +44,7 @@ class Registry:
             idle_after = setting("FREEZE_IDLE_AFTER")
             if idle_after is not None:
                 await self.freeze_idle(float(idle_after))
+        self._sweeper = None
 
     async def freeze_idle(self, idle_after: float) -> int:
         """Freeze every view idle for ``idle_after`` seconds; returns how many."""
@@ -54,7 +55,6 @@ class Registry:
                 if session.last_active < deadline and await session.freeze_idle():
                     frozen += 1
         return frozen
-        self._sweeper = None
 
     async def close_all(self, code: int = protocol.CLOSE_SERVICE_RESTART) -> None:
         """Close every socket (server shutdown): clients reconnect elsewhere."""

@@ -17,7 +17,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from django.http import HttpRequest, QueryDict
 
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger("tether.session")
 
 MAILBOX_LIMIT = 1000
+# A rejoining client may beat the old process's write of the frozen state.
+REJOIN_STATE_WAIT = 0.5
 MAX_PATCHES_PER_STEP = 8
 
 
@@ -78,6 +80,7 @@ class _Timer:
 
     def cancel(self) -> None:
         self._cancelled = True
+        self._session._timers.discard(self)
         if self._handle is not None:
             self._session.transport.owner.cancel_timer(self._handle)
             self._handle = None
@@ -256,22 +259,30 @@ class LiveSession:
             while self._mailbox and self.state is not State.CLOSED:
                 kind, ref, payload = self._mailbox.popleft()
                 self.last_active = time.monotonic()
+                deadline = asyncio.timeout(limit)
                 try:
                     if self.frozen and kind != "join":
                         await self._thaw_idle()
-                    async with asyncio.timeout(limit):
+                    async with deadline:
                         await self._step(kind, ref, payload)
                 except JoinRefused as exc:
                     self._reply(ref, protocol.STATUS_ERROR, exc.response)
                     await self.close()
                 except EventError as exc:
-                    self._reply(ref, protocol.STATUS_ERROR, {"reason": str(exc)})
+                    self._reply(ref, protocol.STATUS_ERROR, {protocol.REASON: str(exc)})
                 except TimeoutError:
-                    self._reply(ref, protocol.STATUS_ERROR, {"reason": "timeout"})
+                    if not deadline.expired():
+                        # The handler's own TimeoutError: a crash like any other.
+                        await self._crash(traceback.format_exc())
+                        continue
+                    if ref is not None:
+                        self._reply(
+                            ref, protocol.STATUS_ERROR, {protocol.REASON: protocol.REASON_TIMEOUT}
+                        )
                     await self._crash(f"{kind} handler ran past {limit:g}s")
                 except Exception:
                     if kind == "join":
-                        self._reply(ref, protocol.STATUS_ERROR, {"reason": "join crashed"})
+                        self._reply(ref, protocol.STATUS_ERROR, {protocol.REASON: "join crashed"})
                     await self._crash(traceback.format_exc())
         finally:
             self._runner = None
@@ -299,7 +310,7 @@ class LiveSession:
                 await call(self.view.handle_async, name, outcome)
             await self._push_update()
         elif kind == "patch":
-            url = payload.get("url") if isinstance(payload, dict) else None
+            url = payload.get(protocol.URL) if isinstance(payload, dict) else None
             if not isinstance(url, str):
                 raise EventError("live_patch needs a url")
             await self._params(url)
@@ -318,13 +329,22 @@ class LiveSession:
 
     async def _join(self, ref: str | None, payload: Any) -> None:
         if not isinstance(payload, dict):
-            raise JoinRefused({"reason": "malformed join"})
+            raise JoinRefused({protocol.REASON: "malformed join"})
         self.view_cls, self.request = await admit(self.scope, self.topic, payload)
-        url = str(payload.get("url") or payload.get("redirect") or self.request.path)
+        url = str(payload.get(protocol.URL) or payload.get(protocol.REDIRECT) or self.request.path)
         view = self._new_view()
-        view._flash.update(tokens.verify_flash(payload.get("flash")))
+        view._flash.update(getattr(self.request, "tether_flash", {}))
+        view._flash.update(tokens.verify_flash(payload.get(protocol.FLASH)))
         self.renderer = ViewRenderer(self.view_cls, self.request)
-        thawed = await self._thaw(view) if "redirect" not in payload else None
+        params = payload.get(protocol.PARAMS)
+        rejoin = (
+            isinstance(params, dict)
+            and isinstance(params.get(protocol.MOUNTS_PARAM), int)
+            and params[protocol.MOUNTS_PARAM] > 0
+        )
+        thawed = None
+        if "redirect" not in payload:
+            thawed = await self._thaw(view, wait=REJOIN_STATE_WAIT if rejoin else 0.0)
         if thawed is not None and thawed.url == url:
             effects = view._effects.drain()
         else:
@@ -335,15 +355,17 @@ class LiveSession:
         response: dict[str, Any] = {}
         nav = effects.navigation
         if nav is not None and nav.kind == "redirect":
-            self._reply(ref, protocol.STATUS_ERROR, {"redirect": self._nav_payload(nav)})
+            self._reply(ref, protocol.STATUS_ERROR, {protocol.REDIRECT: self._nav_payload(nav)})
             await self.close()
             return
         if nav is not None and nav.kind == "navigate":
-            self._reply(ref, protocol.STATUS_ERROR, {"live_redirect": self._nav_payload(nav)})
+            self._reply(
+                ref, protocol.STATUS_ERROR, {protocol.LIVE_REDIRECT: self._nav_payload(nav)}
+            )
             await self.close()
             return
         if nav is not None:
-            response["live_patch"] = self._nav_payload(nav)
+            response[protocol.LIVE_PATCH] = self._nav_payload(nav)
         changed = view.pop_changed()
         self.rendered = await self.renderer.render(view)
         rendered = templates.diff(None, self.rendered)
@@ -387,7 +409,9 @@ class LiveSession:
             return freeze(state, transient=tuple(self.view_cls.transient))
         except FreezeError as exc:
             logger.warning("not freezing %s: %s", self.topic, exc)
-            return None
+        except Exception as exc:  # flash or presence metas that cannot be pickled
+            logger.warning("not freezing %s: %r", self.topic, exc)
+        return None
 
     async def _store_frozen(self) -> bool:
         from tether.state import get_state_store
@@ -402,16 +426,25 @@ class LiveSession:
 
         await _quietly(get_state_store().delete(self.element_id), "discard state")
 
-    async def _thaw(self, view: LiveView) -> Any:
-        """Restore ``view`` from the store, if a valid frozen state waits there."""
+    async def _thaw(self, view: LiveView, *, relink: bool = True, wait: float = 0.0) -> Any:
+        """Restore ``view`` from the store, if a valid frozen state waits there.
+
+        ``relink`` re-subscribes the topics and re-tracks the presences (not
+        after idling: they stayed). ``wait`` polls a little for a state that
+        the previous process may still be writing (a deploy: its sockets close
+        before its views are frozen)."""
         from tether.django.conf import setting
         from tether.django.views import user_id
         from tether.state import ThawRefused, get_state_store, thaw
         from tether.view import view_path
 
         store = get_state_store()
+        deadline = time.monotonic() + wait
         try:
             blob = await store.take(self.element_id)
+            while blob is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+                blob = await store.take(self.element_id)
         except Exception as exc:
             logger.warning("state store unavailable, mounting %s fresh: %r", self.topic, exc)
             return None
@@ -423,7 +456,7 @@ class LiveSession:
                 view=view_path(self.view_cls),
                 element_id=self.element_id,
                 user_id=user_id(getattr(self.request, "user", None)),
-                max_age=float(setting("STATE").get("OPTIONS", {}).get("TTL", 3600)),
+                max_age=state_ttl(setting("STATE")),
             )
         except ThawRefused as exc:
             logger.warning("frozen state for %s refused (%s): mounting fresh", self.topic, exc)
@@ -432,11 +465,12 @@ class LiveSession:
             object.__setattr__(view, name, value)
         view._flash.update(state.flash)
         self.url = state.url
+        if relink:
+            for topic in state.topics:
+                await self.subscribe(topic)
+            for topic, key, meta in state.presences:
+                await self.track(topic, key, meta)
         await call(view.on_thaw)
-        for topic in state.topics:
-            await self.subscribe(topic)
-        for topic, key, meta in state.presences:
-            await self.track(topic, key, meta)
         view.pop_changed()
         return state
 
@@ -463,12 +497,14 @@ class LiveSession:
         self.frozen = False
         view = self._new_view()
         self.renderer = ViewRenderer(self.view_cls, self.request)
-        # Re-subscribing is a no-op: the subscriptions stayed while frozen.
-        if await self._thaw(view) is None:
+        # The subscriptions and presences stayed while the view was frozen.
+        if await self._thaw(view, relink=False) is None:
             raise RuntimeError("idle-frozen state was lost from the store")
 
     async def _params(self, url: str) -> None:
         assert self.view is not None
+        # handle_params always sees an absolute URL, as at the dead render and join.
+        url = urljoin(self.url or url, url)
         self.url = url
         query = urlsplit(url).query
         await call(self.view.handle_params, QueryDict(query), url)
@@ -495,16 +531,20 @@ class LiveSession:
 
     async def _event(self, ref: str | None, payload: Any) -> None:
         assert self.view is not None
-        if not isinstance(payload, dict) or not isinstance(payload.get("event"), str):
+        if not isinstance(payload, dict) or not isinstance(payload.get(protocol.EVENT_NAME), str):
             raise EventError("malformed event payload")
-        kind = payload.get("type")
-        value = payload.get("value")
+        kind = payload.get(protocol.EVENT_TYPE)
+        value = payload.get(protocol.VALUE)
         if kind == protocol.TYPE_FORM:
-            value = QueryDict(value if isinstance(value, str) else "")
+            value = QueryDict(value if isinstance(value, str) else "", mutable=True)
+            target = (payload.get(protocol.META) or {}).get(protocol.TARGET)
+            if isinstance(target, list) and target:
+                # Which field changed, as Phoenix passes it: params["_target"].
+                value.setlist(protocol.TARGET, [str(t) for t in target])
         elif value is None:
             value = {}
         try:
-            result = await call(self.view.handle_event, payload["event"], value)
+            result = await call(self.view.handle_event, payload[protocol.EVENT_NAME], value)
         except UnknownEvent as exc:
             raise EventError(str(exc)) from None
         response = await self._update_response()
@@ -526,7 +566,7 @@ class LiveSession:
         if diff:
             response[protocol.DIFF_KEY] = diff
         if nav is not None:
-            key = {"patch": "live_patch", "navigate": "live_redirect", "redirect": "redirect"}
+            key = dict(zip(("patch", "navigate", "redirect"), protocol.NAVIGATIONS, strict=True))
             response[key[nav.kind]] = self._nav_payload(nav)
         return response
 
@@ -561,7 +601,7 @@ class LiveSession:
                     self.join_ref, None, self.topic, protocol.DIFF, encoded
                 )
             )
-        for event in ("live_patch", "live_redirect", "redirect"):
+        for event in protocol.NAVIGATIONS:
             if event in response:
                 self.transport.push(
                     protocol.encode(self.join_ref, None, self.topic, event, response[event])
@@ -606,42 +646,46 @@ async def admit(
     max_age = float(setting("TOKEN_MAX_AGE"))
     try:
         token = tokens.verify_session(
-            payload.get("session"), element_id=element_id, max_age=max_age
+            payload.get(protocol.SESSION), element_id=element_id, max_age=max_age
         )
-        tokens.verify_static(payload.get("static"), element_id=element_id, max_age=max_age)
+        static = tokens.verify_static(
+            payload.get(protocol.STATIC_TOKEN), element_id=element_id, max_age=max_age
+        )
     except tokens.InvalidToken as exc:
         logger.info("join on %s refused: %s", topic, exc)
-        raise JoinRefused({"reason": protocol.REASON_STALE}) from None
-    navigating = "redirect" in payload and payload.get("redirect") is not None
-    url = payload.get("redirect") if navigating else payload.get("url")
+        raise JoinRefused({protocol.REASON: protocol.REASON_STALE}) from None
+    navigating = protocol.REDIRECT in payload and payload.get(protocol.REDIRECT) is not None
+    url = payload.get(protocol.REDIRECT) if navigating else payload.get(protocol.URL)
     if not isinstance(url, str):
-        raise JoinRefused({"reason": protocol.REASON_STALE})
+        raise JoinRefused({protocol.REASON: protocol.REASON_STALE})
     request = auth.build_request(scope, url)
     await auth.load_session_and_user(request)
-    params = payload.get("params")
-    csrf = params.get("_csrf_token") if isinstance(params, dict) else None
+    params = payload.get(protocol.PARAMS)
+    csrf = params.get(protocol.CSRF_PARAM) if isinstance(params, dict) else None
     if not await auth.csrf_token_valid(request, csrf or scope.get("tether.csrf_token")):
         logger.info("join on %s refused: CSRF token missing or wrong", topic)
-        raise JoinRefused({"reason": protocol.REASON_UNAUTHORIZED})
+        raise JoinRefused({protocol.REASON: protocol.REASON_UNAUTHORIZED})
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        raise JoinRefused({"reason": protocol.REASON_STALE}) from None
+        raise JoinRefused({protocol.REASON: protocol.REASON_STALE}) from None
     view_cls = getattr(match.func, "view_class", None)
     if not (isinstance(view_cls, type) and issubclass(view_cls, LiveView)):
         # Live navigation to a page that is not live: load it.
-        raise JoinRefused({"redirect": {protocol.TO: url}})
+        raise JoinRefused({protocol.REDIRECT: {protocol.TO: url}})
     if not navigating and view_cls is not import_string(token.view):
-        raise JoinRefused({"reason": protocol.REASON_STALE})
+        raise JoinRefused({protocol.REASON: protocol.REASON_STALE})
     from tether.django.views import user_id
 
     if user_id(request.user) != token.user_id:
-        raise JoinRefused({"reason": protocol.REASON_UNAUTHORIZED})
+        raise JoinRefused({protocol.REASON: protocol.REASON_UNAUTHORIZED})
     request.resolver_match = match
     probe = view_cls()
     probe.request = request
     if not probe.has_access(request):
-        raise JoinRefused({"reason": protocol.REASON_UNAUTHORIZED})
+        raise JoinRefused({protocol.REASON: protocol.REASON_UNAUTHORIZED})
+    flash = static.get("flash")
+    request.tether_flash = flash if isinstance(flash, dict) else {}  # type: ignore[attr-defined]
     return view_cls, request
 
 
@@ -654,3 +698,8 @@ async def _quietly(awaitable: Any, what: str) -> bool:
         logger.warning("%s failed: %r", what, exc)
         return False
     return True
+
+
+def state_ttl(conf: dict[str, Any]) -> float:
+    options = {str(k).upper(): v for k, v in (conf.get("OPTIONS") or {}).items()}
+    return float(options.get("TTL", 3600))

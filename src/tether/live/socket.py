@@ -81,10 +81,10 @@ class LiveSocket:
             await self.send({"type": "websocket.close", "code": 403})
             return
         query = parse_qs(bytes(self.scope.get("query_string", b"")).decode("latin-1"))
-        if query.get("vsn", [protocol.SERIALIZER_VSN])[0] != protocol.SERIALIZER_VSN:
+        if query.get(protocol.VSN_PARAM, [protocol.SERIALIZER_VSN])[0] != protocol.SERIALIZER_VSN:
             await self.send({"type": "websocket.close", "code": 403})
             return
-        self.scope["tether.csrf_token"] = query.get("_csrf_token", [None])[0]
+        self.scope["tether.csrf_token"] = query.get(protocol.CSRF_PARAM, [None])[0]
         await self.send({"type": "websocket.accept"})
         self.state = SocketState.OPEN
         self._task = asyncio.current_task()
@@ -111,9 +111,9 @@ class LiveSocket:
                 return
             text = message.get("text")
             if text is None:
-                self.close(1003, "binary frames are not supported")
+                self.close(protocol.CLOSE_UNSUPPORTED, "binary frames are not supported")
                 return
-            if len(text) > max_bytes:
+            if len(text) > max_bytes // 4 and len(text.encode()) > max_bytes:
                 self.close(protocol.CLOSE_TOO_BIG, f"frame over {max_bytes} bytes")
                 return
             try:
@@ -186,7 +186,7 @@ class LiveSocket:
                     ref,
                     topic,
                     protocol.STATUS_ERROR,
-                    {"reason": protocol.REASON_UNMATCHED_TOPIC},
+                    {protocol.REASON: protocol.REASON_UNMATCHED_TOPIC},
                 )
             )
             return
@@ -198,8 +198,10 @@ class LiveSocket:
         elif event == protocol.LIVE_PATCH:
             session.enqueue("patch", ref, payload)
         elif event in (protocol.CIDS_WILL_DESTROY, protocol.CIDS_DESTROYED):
-            cids = payload.get("cids", []) if isinstance(payload, dict) else []
-            self.push(protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {"cids": cids}))
+            cids = payload.get(protocol.CIDS, []) if isinstance(payload, dict) else []
+            self.push(
+                protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {protocol.CIDS: cids})
+            )
         else:
             self.push(
                 protocol.reply(
@@ -207,7 +209,7 @@ class LiveSocket:
                     ref,
                     topic,
                     protocol.STATUS_ERROR,
-                    {"reason": f"unknown event {event!r}"},
+                    {protocol.REASON: f"unknown event {event!r}"},
                 )
             )
 

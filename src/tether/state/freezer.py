@@ -50,8 +50,13 @@ class Frozen:
     frozen_at: float = 0.0
 
 
-def _key() -> bytes:
-    return sha256(_SALT + str(settings.SECRET_KEY).encode()).digest()
+def _key(secret: object = None) -> bytes:
+    return sha256(_SALT + str(secret or settings.SECRET_KEY).encode()).digest()
+
+
+def _keys() -> list[bytes]:
+    """The current key first, then SECRET_KEY_FALLBACKS: rotating keys keeps frozen pages."""
+    return [_key(), *(_key(old) for old in getattr(settings, "SECRET_KEY_FALLBACKS", ()))]
 
 
 def freeze(state: Frozen, *, transient: tuple[str, ...] = ()) -> bytes:
@@ -73,7 +78,9 @@ def freeze(state: Frozen, *, transient: tuple[str, ...] = ()) -> bytes:
 
 def thaw(blob: bytes, *, view: str, element_id: str, user_id: str | None, max_age: float) -> Frozen:
     signature, body = blob[:32], blob[32:]
-    if not hmac.compare_digest(signature, hmac.new(_key(), body, sha256).digest()):
+    if not any(
+        hmac.compare_digest(signature, hmac.new(key, body, sha256).digest()) for key in _keys()
+    ):
         raise ThawRefused("bad signature")
     try:
         version, state = pickle.loads(body)

@@ -20,12 +20,12 @@ UVICORN_FLAGS = (
     "uvloop",
     "--http",
     "httptools",
-    "--ws",
-    "websockets",
     "--ws-per-message-deflate",
     "false",
     "--no-access-log",
 )
+# The WebSocket implementation; TETHER_UVICORN_WS overrides it for experiments.
+DEFAULT_WS = "websockets-sansio"
 
 
 def free_port() -> int:
@@ -67,6 +67,7 @@ class ServerProcess:
     def start(self, timeout: float = 20.0) -> ServerProcess:
         cmd = [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1"]
         cmd += ["--port", str(self.port), *UVICORN_FLAGS]
+        cmd += ["--ws", self.env.get("TETHER_UVICORN_WS", DEFAULT_WS)]
         if self.log is None:
             self.process = subprocess.Popen(
                 cmd, cwd=self.cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
