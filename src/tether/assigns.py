@@ -30,11 +30,14 @@ class Assigns:
     def __delattr__(self, name: str) -> None:
         object.__delattr__(self, name)
         if not name.startswith("_"):
-            self._changed.add(name)
+            self.mark_changed(name)
 
     def mark_changed(self, *names: str) -> None:
         """Declare names mutated in place, so the next render evaluates them again."""
-        self._changed.update(names)
+        try:
+            self._changed.update(names)
+        except AttributeError:
+            object.__setattr__(self, "_changed", set(names))
 
     def get_assigns(self) -> dict[str, Any]:
         return {
@@ -44,6 +47,6 @@ class Assigns:
         }
 
     def pop_changed(self) -> set[str]:
-        changed: set[str] = getattr(self, "_changed", set())
-        object.__setattr__(self, "_changed", set())
+        # An idle view holds no empty set: the next assignment creates one.
+        changed: set[str] = self.__dict__.pop("_changed", None) or set()
         return changed

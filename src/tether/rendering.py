@@ -26,6 +26,8 @@ logger = logging.getLogger("tether.render")
 
 
 class ViewRenderer:
+    __slots__ = ("engine", "extra", "in_thread", "live", "template")
+
     def __init__(self, view_cls: type[LiveView], request: HttpRequest) -> None:
         if not view_cls.template_name:
             raise ValueError(f"{view_cls.__qualname__} has no template_name")
@@ -35,6 +37,11 @@ class ViewRenderer:
         self.extra: dict[str, Any] = {}
         for processor in self.engine.template_context_processors:
             self.extra.update(processor(request))
+        deps = self.live.fragment.deps
+        if not deps.any:
+            # Keep only what the template reads: an open page should hold no
+            # permission wrapper or message storage it never shows.
+            self.extra = {k: v for k, v in self.extra.items() if k in deps.names}
         # Set once a render touched the sync ORM; later renders go to a thread directly.
         self.in_thread = False
 

@@ -159,7 +159,6 @@ class LiveView(Assigns):
         cls._event_handlers = handlers
 
     def __init__(self) -> None:
-        object.__setattr__(self, "_changed", set())
         object.__setattr__(self, "_host", DeadHost())
         object.__setattr__(self, "_effects", Effects())
         object.__setattr__(self, "_flash", {})
@@ -223,14 +222,14 @@ class LiveView(Assigns):
 
     def put_flash(self, kind: str, message: str) -> None:
         self._flash[kind] = message
-        self._changed.add("flash")
+        self.mark_changed("flash")
 
     def clear_flash(self, kind: str | None = None) -> None:
         if kind is None:
             self._flash.clear()
         else:
             self._flash.pop(kind, None)
-        self._changed.add("flash")
+        self.mark_changed("flash")
 
     # -- navigation and client effects --------------------------------------
 

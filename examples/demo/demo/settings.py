@@ -92,6 +92,10 @@ if os.environ.get("TETHER_PRESENCE_TTL"):
     TETHER["PRESENCE"] = {"OPTIONS": {"HEARTBEAT_INTERVAL": ttl / 4, "HEARTBEAT_TTL": ttl}}
 if os.environ.get("TETHER_OUTBOUND_BUFFER_BYTES"):
     TETHER["OUTBOUND_BUFFER_BYTES"] = int(os.environ["TETHER_OUTBOUND_BUFFER_BYTES"])
+if os.environ.get("TETHER_WATCHDOG_MS"):
+    # 0 turns the event-loop watchdog off; any other value is its threshold.
+    watchdog_ms = int(os.environ["TETHER_WATCHDOG_MS"])
+    TETHER["WATCHDOG"] = {"ENABLED": watchdog_ms > 0, "THRESHOLD_MS": watchdog_ms or 100}
 if os.environ.get("TETHER_FREEZE_IDLE_AFTER"):
     TETHER["FREEZE_IDLE_AFTER"] = float(os.environ["TETHER_FREEZE_IDLE_AFTER"])
 

@@ -17,6 +17,7 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, s
     _check_token_format,
     _does_token_match,
 )
+from django.utils.datastructures import MultiValueDict
 
 Scope = dict[str, Any]
 
@@ -60,11 +61,34 @@ def _origin_matches(origin: Any, trusted: str) -> bool:
     return bool(wanted.netloc == origin.netloc)
 
 
+# Headers of the WebSocket handshake itself, of no use to a view.
+_HANDSHAKE_HEADERS = frozenset(
+    {
+        b"connection",
+        b"upgrade",
+        b"sec-websocket-key",
+        b"sec-websocket-version",
+        b"sec-websocket-extensions",
+        b"sec-websocket-protocol",
+        b"pragma",
+        b"cache-control",
+        b"accept-encoding",
+    }
+)
+_NO_BODY = QueryDict()
+_NO_FILES: MultiValueDict[str, Any] = MultiValueDict()
+
+
 def build_request(scope: Scope, url: str | None = None) -> HttpRequest:
     """An HttpRequest for code that expects one (mount, context processors, auth)."""
     request = HttpRequest()
+    # A socket request has no body: share one empty POST and FILES.
+    request.POST = _NO_BODY
+    request.FILES = _NO_FILES
     meta = request.META
     for key, value in scope.get("headers", ()):
+        if key in _HANDSHAKE_HEADERS:
+            continue
         name = bytes(key).decode("latin-1").upper().replace("-", "_")
         if name not in ("CONTENT_LENGTH", "CONTENT_TYPE"):
             name = "HTTP_" + name
@@ -75,7 +99,8 @@ def build_request(scope: Scope, url: str | None = None) -> HttpRequest:
     meta["SERVER_NAME"], meta["SERVER_PORT"] = server[0], str(server[1])
     meta["REQUEST_METHOD"] = "GET"
     request.method = "GET"
-    request.COOKIES = parse_cookie(meta.get("HTTP_COOKIE", ""))
+    # Parsed once; the raw header would be a second copy held by every open page.
+    request.COOKIES = parse_cookie(meta.pop("HTTP_COOKIE", ""))
     parts = urlsplit(url or scope.get("path", "/"))
     request.path = request.path_info = parts.path or "/"
     meta["PATH_INFO"] = request.path

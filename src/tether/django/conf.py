@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 
 DEFAULTS: dict[str, Any] = {
     "PUBSUB": {"BACKEND": "tether.pubsub.memory.MemoryPubSub", "OPTIONS": {}},
@@ -31,13 +32,38 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_THREADS": 16,
     # Freeze a view with no events or messages for this many seconds (None: never).
     "FREEZE_IDLE_AFTER": None,
+    # Collector pauses: freeze long-lived objects every FREEZE_EVERY seconds
+    # (None: never), and run one full collection every FULL_EVERY seconds.
+    "GC": {"FREEZE_EVERY": 1.0, "FULL_EVERY": 600.0},
     # Event-loop stall watchdog; None means "on when DEBUG".
     "WATCHDOG": {"ENABLED": None, "THRESHOLD_MS": 100},
 }
 
 
+_cache: dict[str, Any] | None = None
+
+
+def _forget(*, setting: str, **kwargs: Any) -> None:
+    global _cache
+    if setting == "TETHER":
+        _cache = None
+
+
+setting_changed.connect(_forget)
+
+
 def tether_settings() -> dict[str, Any]:
-    """The effective settings: user values win, nested dicts are merged one level deep."""
+    """The effective settings: user values win, nested dicts are merged one level deep.
+
+    Computed once, and again after ``override_settings`` changes ``TETHER``.
+    """
+    global _cache
+    if _cache is None:
+        _cache = _merge()
+    return _cache
+
+
+def _merge() -> dict[str, Any]:
     user: dict[str, Any] = getattr(settings, "TETHER", {}) or {}
     merged = dict(DEFAULTS)
     for key, value in user.items():

@@ -18,8 +18,9 @@ class Owner:
     __slots__ = ("_closed", "_handles", "_tasks")
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._handles: set[asyncio.TimerHandle] = set()
+        # Dicts as ordered sets: an empty one is a quarter of an empty set.
+        self._tasks: dict[asyncio.Task[Any], None] = {}
+        self._handles: dict[asyncio.TimerHandle, None] = {}
         self._closed = False
 
     @property
@@ -33,8 +34,8 @@ class Owner:
             coro.close()
             raise RuntimeError("owner is closed")
         task = asyncio.get_running_loop().create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[task] = None
+        task.add_done_callback(self._forget)
         return task
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> asyncio.TimerHandle:
@@ -42,16 +43,19 @@ class Owner:
             raise RuntimeError("owner is closed")
 
         def run() -> None:
-            self._handles.discard(handle)
+            self._handles.pop(handle, None)
             callback()
 
         handle = asyncio.get_running_loop().call_later(delay, run)
-        self._handles.add(handle)
+        self._handles[handle] = None
         return handle
 
     def cancel_timer(self, handle: asyncio.TimerHandle) -> None:
         handle.cancel()
-        self._handles.discard(handle)
+        self._handles.pop(handle, None)
+
+    def _forget(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.pop(task, None)
 
     @property
     def task_count(self) -> int:

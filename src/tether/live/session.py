@@ -14,7 +14,6 @@ import enum
 import logging
 import time
 import traceback
-from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin, urlsplit
@@ -27,7 +26,7 @@ from tether.live.shared import shared_payloads
 from tether.pubsub import Message
 from tether.rendering import ViewRenderer
 from tether.sync import call
-from tether.view import Effects, LiveView, Timer, UnknownEvent
+from tether.view import DeadHost, Effects, LiveView, Timer, UnknownEvent
 
 if TYPE_CHECKING:
     from tether.live.owner import Owner
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("tether.session")
 
 MAILBOX_LIMIT = 1000
+CLOSED_HOST = DeadHost()
 # A rejoining client may beat the old process's write of the frozen state.
 REJOIN_STATE_WAIT = 0.5
 MAX_PATCHES_PER_STEP = 8
@@ -80,7 +80,7 @@ class _Timer:
 
     def cancel(self) -> None:
         self._cancelled = True
-        self._session._timers.discard(self)
+        self._session._timers.pop(self, None)
         if self._handle is not None:
             self._session.transport.owner.cancel_timer(self._handle)
             self._handle = None
@@ -88,6 +88,30 @@ class _Timer:
 
 class LiveSession:
     """Binds one LiveView instance to the topic ``lv:<element id>`` of a socket."""
+
+    __slots__ = (
+        "_loads",
+        "_mailbox",
+        "_presences",
+        "_runner",
+        "_subscriptions",
+        "_timers",
+        "connected",
+        "element_id",
+        "frozen",
+        "join_ref",
+        "last_active",
+        "rendered",
+        "renderer",
+        "request",
+        "scope",
+        "state",
+        "topic",
+        "transport",
+        "url",
+        "view",
+        "view_cls",
+    )
 
     def __init__(
         self, transport: Transport, topic: str, join_ref: str | None, scope: dict[str, Any]
@@ -104,9 +128,10 @@ class LiveSession:
         self.rendered: templates.Rendered | None = None
         self.url = ""
         self.connected = True
-        self._mailbox: deque[tuple[str, str | None, Any]] = deque()
+        # Small containers: an idle page should cost as little as possible.
+        self._mailbox: list[tuple[str, str | None, Any]] = []
         self._runner: asyncio.Task[None] | None = None
-        self._timers: set[_Timer] = set()
+        self._timers: dict[_Timer, None] = {}
         self._subscriptions: dict[str, Any] = {}
         self._loads: dict[str, asyncio.Task[None]] = {}
         self._presences: list[tuple[str, str, dict[str, Any]]] = []
@@ -165,6 +190,13 @@ class LiveSession:
         if runner is not None and runner is not asyncio.current_task():
             runner.cancel()
         self.transport.session_closed(self)
+        # No reference cycle outlives the view: it is freed by reference
+        # counting alone, even when the collector has frozen it (see registry).
+        view, self.view = self.view, None
+        if view is not None:
+            object.__setattr__(view, "_host", CLOSED_HOST)
+        self.renderer = None
+        self.rendered = None
 
     # -- the Host protocol, seen by the view ---------------------------------
 
@@ -181,10 +213,10 @@ class LiveSession:
             if repeat:
                 timer._handle = self.transport.owner.call_later(delay, fire)
             else:
-                self._timers.discard(timer)
+                self._timers.pop(timer, None)
 
         timer._handle = self.transport.owner.call_later(delay, fire)
-        self._timers.add(timer)
+        self._timers[timer] = None
         return timer
 
     async def subscribe(self, topic: str) -> None:
@@ -257,7 +289,7 @@ class LiveSession:
         limit = float(setting("HANDLER_TIMEOUT"))
         try:
             while self._mailbox and self.state is not State.CLOSED:
-                kind, ref, payload = self._mailbox.popleft()
+                kind, ref, payload = self._mailbox.pop(0)
                 self.last_active = time.monotonic()
                 deadline = asyncio.timeout(limit)
                 try:
@@ -679,6 +711,7 @@ async def admit(
 
     if user_id(request.user) != token.user_id:
         raise JoinRefused({protocol.REASON: protocol.REASON_UNAUTHORIZED})
+    match.tried = None  # the patterns tried: only a 404 page needs them
     request.resolver_match = match
     probe = view_cls()
     probe.request = request

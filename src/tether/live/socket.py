@@ -62,7 +62,7 @@ class LiveSocket:
         self.sessions: dict[str, LiveSession] = {}
         self.state = SocketState.CONNECTING
         self.last_seen = time.monotonic()
-        self._out: deque[str] = deque()
+        self._out: deque[str] | None = None  # allocated while there is something to write
         self._out_bytes = 0
         self._out_limit = int(setting("OUTBOUND_BUFFER_BYTES"))
         self._writer: asyncio.Task[None] | None = None
@@ -85,6 +85,7 @@ class LiveSocket:
             await self.send({"type": "websocket.close", "code": 403})
             return
         self.scope["tether.csrf_token"] = query.get(protocol.CSRF_PARAM, [None])[0]
+        del query, message
         await self.send({"type": "websocket.accept"})
         self.state = SocketState.OPEN
         self._task = asyncio.current_task()
@@ -123,6 +124,8 @@ class LiveSocket:
                 return
             self.last_seen = time.monotonic()
             self._dispatch(*frame)
+            # An idle socket waits here: keep nothing of the last frame alive.
+            del message, text, frame
 
     def close(self, code: int = protocol.CLOSE_NORMAL, reason: str = "") -> None:
         """Ask the socket to close; the serving task sends the close frame."""
@@ -144,7 +147,7 @@ class LiveSocket:
         writer = self._writer
         await self.owner.close()
         if writer is None and self._out:
-            await self._flush_best_effort()
+            await self._flush_best_effort(self._out)
         try:
             async with asyncio.timeout(1.0):
                 await self.send(
@@ -159,11 +162,11 @@ class LiveSocket:
         except Exception:  # the server's own "already closed" errors
             logger.debug("close after disconnect", exc_info=True)
 
-    async def _flush_best_effort(self) -> None:
+    async def _flush_best_effort(self, out: deque[str]) -> None:
         try:
             async with asyncio.timeout(1.0):
-                while self._out:
-                    await self.send({"type": "websocket.send", "text": self._out.popleft()})
+                while out:
+                    await self.send({"type": "websocket.send", "text": out.popleft()})
         except Exception:
             pass
 
@@ -237,10 +240,13 @@ class LiveSocket:
     def push(self, frame: str) -> None:
         if self.state is not SocketState.OPEN:
             return
-        self._out.append(frame)
+        out = self._out
+        if out is None:
+            out = self._out = deque()
+        out.append(frame)
         self._out_bytes += len(frame)
         if self._out_bytes > self._out_limit:
-            self._out.clear()
+            out.clear()
             self.overloaded(f"outbound buffer over {self._out_limit} bytes: client not reading")
             return
         if self._writer is None:
@@ -248,10 +254,13 @@ class LiveSocket:
 
     async def _write(self) -> None:
         try:
-            while self._out:
-                frame = self._out.popleft()
+            while out := self._out:
+                frame = out.popleft()
+                if not out:
+                    self._out = None
                 self._out_bytes -= len(frame)
                 await self.send({"type": "websocket.send", "text": frame})
+                del frame
         except OSError:
             self.close(protocol.CLOSE_GOING_AWAY, "write failed")
         finally:
