@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from tether.assigns import Assigns
 from tether.asyncs import AsyncResult
+from tether.sync import run_sync
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, QueryDict
@@ -141,7 +142,8 @@ class LiveView(Assigns):
     #: Assigns left out of the frozen state (open files, clients...); rebuild them in on_thaw.
     transient: ClassVar[Sequence[str]] = ()
 
-    _event_handlers: ClassVar[dict[str, str]] = {}
+    #: event name -> (method name, takes the payload, is async); built per class.
+    _event_handlers: ClassVar[dict[str, tuple[str, bool, bool]]] = {}
 
     _host: Host
     _effects: Effects
@@ -150,12 +152,13 @@ class LiveView(Assigns):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        handlers: dict[str, str] = {}
+        handlers: dict[str, tuple[str, bool, bool]] = {}
         for klass in reversed(cls.__mro__):
             for attr, value in vars(klass).items():
                 name = getattr(value, "_tether_event", None)
                 if isinstance(name, str):
-                    handlers[name] = attr
+                    is_async = inspect.iscoroutinefunction(value)
+                    handlers[name] = (attr, _takes_argument(value, bound=False), is_async)
         cls._event_handlers = handlers
 
     def __init__(self) -> None:
@@ -173,19 +176,21 @@ class LiveView(Assigns):
 
     async def handle_event(self, event: str, payload: Any) -> Any:
         """Dispatch a client event to the method marked ``@event(name)``."""
-        attr = self._event_handlers.get(event)
-        if attr is None and event == CLEAR_FLASH:
+        found = self._event_handlers.get(event)
+        if found is None and event == CLEAR_FLASH:
             # The client's built-in phx-click="lv:clear-flash" (phx-value-key optional).
             key = payload.get("key") if isinstance(payload, dict) else None
             self.clear_flash(str(key) if key else None)
             return None
-        if attr is None:
+        if found is None:
             raise UnknownEvent(f"{type(self).__name__} has no handler for event {event!r}")
+        attr, takes_payload, is_async = found
         handler = getattr(self, attr)
-        result = handler(payload) if _takes_argument(handler) else handler()
-        if inspect.isawaitable(result):
-            result = await result
-        return result
+        args = (payload,) if takes_payload else ()
+        if is_async:
+            return await handler(*args)
+        # A plain def may block or use the sync ORM: it runs in the thread pool.
+        return await run_sync(handler, *args)
 
     async def handle_info(self, message: Any) -> None:
         """A message from ``send``/``send_after``, a timer, or a pub/sub topic."""
@@ -311,14 +316,19 @@ class LiveView(Assigns):
         return live_view(cls)
 
 
-def _takes_argument(fn: Callable[..., Any]) -> bool:
+def _takes_argument(fn: Callable[..., Any], *, bound: bool = True) -> bool:
     try:
-        params = inspect.signature(fn).parameters.values()
+        params = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):
         return True
-    return any(
-        p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL) for p in params
-    )
+    positional = [
+        p
+        for p in params
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+    ]
+    if not bound and positional and positional[0].kind is not positional[0].VAR_POSITIONAL:
+        positional = positional[1:]  # self
+    return bool(positional)
 
 
 def view_path(cls: type[LiveView]) -> str:

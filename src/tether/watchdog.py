@@ -41,7 +41,8 @@ def describe_handler(frame: FrameType | None) -> tuple[str, str] | None:
             view_name = view.__qualname__ if isinstance(view, type) else "?"
             if kind == "event" and isinstance(payload, dict):
                 event = str(payload.get("event"))
-                method = getattr(view, "_event_handlers", {}).get(event, "handle_event")
+                found = getattr(view, "_event_handlers", {}).get(event)
+                method = found[0] if found else "handle_event"
                 return view_name, f"{method} (event {event!r})"
             return view_name, _HANDLERS.get(str(kind), str(kind))
         frame = frame.f_back

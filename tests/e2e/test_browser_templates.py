@@ -218,7 +218,7 @@ def _random_walk(page: Any, url: str, view_cls: type[LiveView], seed: int, steps
         index = rng.randrange(len(buttons))
         name, values = buttons[index]
         page.locator("button[phx-click]").nth(index).click()
-        getattr(model, model._event_handlers[name])(values)
+        getattr(model, model._event_handlers[name][0])(values)
         page.wait_for_function(SAME_AS_RENDER, arg=template.render(model.get_assigns()))
     watch.assert_quiet(page)
 

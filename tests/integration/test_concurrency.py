@@ -125,3 +125,15 @@ async def test_nothing_leaks_after_joins_leaves_and_abrupt_disconnects(
     assert not registry.sockets
     assert sum(r() is not None for r in refs) == 0
     assert len(refs) == 1000
+
+
+async def test_a_plain_def_handler_runs_in_a_thread_where_the_sync_orm_works(
+    live_client: LiveClient,
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    await get_user_model().objects.acreate_user("ada")
+    await get_user_model().objects.acreate_user("bob")
+    view = await live_client.live("/echo/")
+    await view.push("click", "count_users", {})
+    assert view.text("#total") == "2"

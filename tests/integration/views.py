@@ -33,6 +33,13 @@ class Echo(LiveView):
         self.total += int(payload["n"])
 
     @event
+    def count_users(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        # The sync ORM: this raises SynchronousOnlyOperation if run on the loop.
+        self.total = get_user_model().objects.count()
+
+    @event
     async def hang(self) -> None:
         await asyncio.Event().wait()
 

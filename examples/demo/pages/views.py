@@ -35,12 +35,13 @@ class Counter(LiveView):
         self.count = 0
         self.page_title = "Counter"
 
+    # No I/O here, so async def: it runs on the event loop with no thread hop.
     @event
-    def inc(self) -> None:
+    async def inc(self) -> None:
         self.count += 1
 
     @event
-    def dec(self) -> None:
+    async def dec(self) -> None:
         self.count -= 1
 
 

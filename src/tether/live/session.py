@@ -80,10 +80,11 @@ class _Timer:
 
     def cancel(self) -> None:
         self._cancelled = True
-        self._session._timers.pop(self, None)
-        if self._handle is not None:
-            self._session.transport.owner.cancel_timer(self._handle)
-            self._handle = None
+        session = self._session
+        session._timers.pop(self, None)
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            session._soon(session.transport.owner.cancel_timer, handle)
 
 
 class LiveSession:
@@ -91,6 +92,7 @@ class LiveSession:
 
     __slots__ = (
         "_loads",
+        "_loop",
         "_mailbox",
         "_presences",
         "_runner",
@@ -134,6 +136,7 @@ class LiveSession:
         self._timers: dict[_Timer, None] = {}
         self._subscriptions: dict[str, Any] = {}
         self._loads: dict[str, asyncio.Task[None]] = {}
+        self._loop = asyncio.get_running_loop()
         self._presences: list[tuple[str, str, dict[str, Any]]] = []
         self.element_id = topic.removeprefix(protocol.LV_TOPIC_PREFIX)
         self.last_active = time.monotonic()
@@ -200,11 +203,29 @@ class LiveSession:
 
     # -- the Host protocol, seen by the view ---------------------------------
 
+    def _soon(self, fn: Callable[..., object], *args: Any) -> None:
+        """Run ``fn`` on the loop: at once there, or from a plain def handler's thread."""
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
+            fn(*args)
+        else:
+            self._loop.call_soon_threadsafe(fn, *args)
+
     def send(self, message: Any, delay: float = 0.0, *, repeat: bool = False) -> Timer:
         timer = _Timer(self)
         if delay <= 0 and not repeat:
-            self.deliver(message)
+            self._soon(self.deliver, message)
             return timer
+        self._timers[timer] = None
+        self._soon(self._schedule, timer, message, delay, repeat)
+        return timer
+
+    def _schedule(self, timer: _Timer, message: Any, delay: float, repeat: bool) -> None:
+        if timer._cancelled or self.state is State.CLOSED:
+            return
 
         def fire() -> None:
             if timer._cancelled or self.state is State.CLOSED:
@@ -216,8 +237,6 @@ class LiveSession:
                 self._timers.pop(timer, None)
 
         timer._handle = self.transport.owner.call_later(delay, fire)
-        self._timers[timer] = None
-        return timer
 
     async def subscribe(self, topic: str) -> None:
         if topic in self._subscriptions or self.state is State.CLOSED:
@@ -244,6 +263,11 @@ class LiveSession:
     def start_async(
         self, name: str, fn: Callable[..., Any], args: tuple[Any, ...], *, assign: bool
     ) -> None:
+        self._soon(self._start_load, name, fn, args, assign)
+
+    def _start_load(
+        self, name: str, fn: Callable[..., Any], args: tuple[Any, ...], assign: bool
+    ) -> None:
         if self.state is State.CLOSED:
             return
         self.cancel_async(name)
@@ -266,7 +290,7 @@ class LiveSession:
         task = self._loads.pop(name, None)
         if task is None:
             return False
-        task.cancel()
+        self._soon(task.cancel)
         return True
 
     async def broadcast_from(self, topic: str, message: Any) -> None:
