@@ -59,8 +59,13 @@ class Echo(LiveView):
         self.last = f"info:{message}"
 
 
+LOAD_LOG: list[tuple[str, str, float]] = []  # (event, value, monotonic time)
+
+
 async def _sleep_then(delay: float, value: Any) -> Any:
+    LOAD_LOG.append(("start", str(value), time.monotonic()))
     await asyncio.sleep(delay)
+    LOAD_LOG.append(("end", str(value), time.monotonic()))
     return value
 
 
