@@ -183,15 +183,7 @@ class LiveSocket:
             return
         session = self.sessions.get(topic)
         if session is None or (join_ref is not None and join_ref != session.join_ref):
-            self.push(
-                protocol.reply(
-                    join_ref,
-                    ref,
-                    topic,
-                    protocol.STATUS_ERROR,
-                    {protocol.REASON: protocol.REASON_UNMATCHED_TOPIC},
-                )
-            )
+            self._refuse(join_ref, ref, topic, protocol.REASON_UNMATCHED_TOPIC)
             return
         if event == protocol.PHX_LEAVE:
             self.push(protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {}))
@@ -206,15 +198,12 @@ class LiveSocket:
                 protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {protocol.CIDS: cids})
             )
         else:
-            self.push(
-                protocol.reply(
-                    join_ref,
-                    ref,
-                    topic,
-                    protocol.STATUS_ERROR,
-                    {protocol.REASON: f"unknown event {event!r}"},
-                )
-            )
+            self._refuse(join_ref, ref, topic, f"unknown event {event!r}")
+
+    def _refuse(self, join_ref: str | None, ref: str | None, topic: str, reason: str) -> None:
+        self.push(
+            protocol.reply(join_ref, ref, topic, protocol.STATUS_ERROR, {protocol.REASON: reason})
+        )
 
     def _join(self, join_ref: str | None, ref: str | None, topic: str, payload: Any) -> None:
         previous = self.sessions.pop(topic, None)
