@@ -126,14 +126,15 @@ def own_redis() -> Iterator[tuple[int, Any]]:
 
     holder = {"process": start()}
 
-    def restart() -> None:
+    def stop() -> None:
         holder["process"].kill()
         holder["process"].wait()
+
+    def restart() -> None:
         holder["process"] = start()
 
-    yield port, restart
-    holder["process"].kill()
-    holder["process"].wait()
+    yield port, (stop, restart)
+    stop()
 
 
 def _two_nodes(server_factory: Any, port: int) -> tuple[Any, Any]:
@@ -167,13 +168,24 @@ def test_two_processes_share_messages_and_presence_through_redis(
 def test_broadcasts_work_again_after_redis_restarts(
     browser: Any, server_factory: Any, own_redis: tuple[int, Any]
 ) -> None:
-    port, restart_redis = own_redis
+    port, (stop_redis, start_redis) = own_redis
     node_a, node_b = _two_nodes(server_factory, port)
     ada = _open(browser, node_a.url + "/chat/restart-room/")
     bob = _open(browser, node_b.url + "/chat/restart-room/")
+    counter = _open(browser, node_a.url + "/counter/")
     _post(ada, "before the restart")
     _wait_message(bob, "before the restart")
-    restart_redis()
+
+    # A dead Redis: a clear error for the poster, nothing lost, everyone else served.
+    stop_redis()
+    _post(ada, "while redis is down")
+    ada.wait_for_selector("#chat-error")
+    assert "Live delivery is down" in str(ada.text_content("#chat-error"))
+    _wait_message(ada, "while redis is down")  # saved, and shown to its author
+    counter.click("#inc")
+    counter.wait_for_function("document.querySelector('#count').textContent === '1'")
+
+    start_redis()
     # Neither process restarts; their subscribers reconnect with backoff.
     deadline = time.monotonic() + 30
     attempt = 0
@@ -187,5 +199,5 @@ def test_broadcasts_work_again_after_redis_restarts(
         except Exception:
             if time.monotonic() > deadline:
                 raise
-    for page in (ada, bob):
+    for page in (ada, bob, counter):
         page.context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections import deque
 from dataclasses import dataclass
@@ -12,11 +13,13 @@ from django.http import HttpRequest
 from pages.models import Message
 from tether import LiveView, event
 from tether.presence import REF_KEY, PresenceDiff, get_presence
+from tether.pubsub import PubSubError
 
 MAX_LENGTH = 2000
 HISTORY = 50
 TYPING_FOR = 3.0
 SHOWN = 50  # names listed; the rest are counted
+DELIVERY_DOWN = "Live delivery is down right now: your message is saved, and others see it later."
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,17 +105,28 @@ class Chat(LiveView):
         recent = Message.objects.filter(room=room).order_by("-id")[:HISTORY]
         self.messages = [_row(m) async for m in recent][::-1]
         self.present = Snapshot()
+        self.in_roster = False
         if self.connected:
             await self.subscribe(self.topic)
-            await self.track(self.topic, self.name, {"name": self.name})
+            await self._join_roster(track=True)
+
+    async def _join_roster(self, *, track: bool) -> None:
+        try:
+            if track:
+                await self.track(self.topic, self.name, {"name": self.name})
             self.present = (await join_roster(self.topic)).snapshot
+            self.in_roster = True
+        except PubSubError:
+            # Redis is down: the room still works here, without live delivery.
+            self.error = DELIVERY_DOWN
 
     async def on_thaw(self) -> None:
+        self.in_roster = False
         if self.connected:
-            self.present = (await join_roster(self.topic)).snapshot
+            await self._join_roster(track=False)
 
     async def terminate(self) -> None:
-        if self.connected:
+        if self.in_roster:
             leave_roster(self.topic)
 
     @property
@@ -133,13 +147,19 @@ class Chat(LiveView):
         message = await Message.objects.acreate(room=self.room, author=self.name, body=body)
         self.error = ""
         self.draft = ""
-        await self.broadcast(self.topic, ("message", _row(message)))
+        try:
+            await self.broadcast(self.topic, ("message", _row(message)))
+        except PubSubError:
+            # Stored, so nothing is lost: the others see it when they open the room.
+            self.messages = [*self.messages, _row(message)][-HISTORY:]
+            self.error = DELIVERY_DOWN
 
     @event
     async def typing_changed(self, form: Any) -> None:
         self.draft = str(form.get("body", ""))
         if self.draft:
-            await self.broadcast_from(self.topic, ("typing", self.name))
+            with contextlib.suppress(PubSubError):  # a typing hint is not worth an error
+                await self.broadcast_from(self.topic, ("typing", self.name))
 
     async def handle_info(self, message: Any) -> None:
         if isinstance(message, PresenceDiff):
