@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from unittest import mock
 
@@ -126,3 +128,57 @@ async def test_event_on_a_topic_never_joined_is_unmatched(demo_server: ServerPro
         ref = await sock.push("lv:phx-nothere", "event", {"type": "click", "event": "inc"})
         reply = await sock.reply_to(ref)
         assert reply[4] == {"status": "error", "response": {"reason": "unmatched topic"}}
+
+
+@pytest.mark.parametrize(
+    ("frame", "code", "reason"),
+    [
+        ("[" + " " * 300_000 + "]", 1009, "frame over"),
+        (b"\x00\x01binary", 1003, "binary frames are not supported"),
+        ('["1","2","lv:x","event"]', 1002, "expected a JSON array of 5 elements"),
+    ],
+)
+async def test_oversized_binary_and_misshapen_frames_close_with_a_reason(
+    demo_server: ServerProcess, frame: str | bytes, code: int, reason: str
+) -> None:
+    page = await dead_render(demo_server.url, "/counter/")
+    async with open_socket(demo_server.ws_url, page, max_size=None) as ws:
+        await ws.send(frame)
+        with pytest.raises(ConnectionClosed) as closed:
+            await ws.recv()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == code
+        assert reason in closed.value.rcvd.reason
+    # The server keeps serving the next client.
+    page = await dead_render(demo_server.url, "/counter/")
+    async with open_socket(demo_server.ws_url, page) as ws:
+        assert (await Socket(ws).join(page))[4]["status"] == "ok"
+
+
+async def test_a_flood_of_events_is_cut_off_without_hurting_others(
+    demo_server: ServerProcess,
+) -> None:
+    page = await dead_render(demo_server.url, "/counter/")
+    other_page = await dead_render(demo_server.url, "/counter/")
+    async with (
+        open_socket(demo_server.ws_url, page) as ws,
+        open_socket(demo_server.ws_url, other_page) as other_ws,
+    ):
+        sock, other = Socket(ws), Socket(other_ws)
+        await sock.join(page)
+        await other.join(other_page)
+        event = {"type": "click", "event": "inc", "value": {}}
+        frames = [json.dumps(["1", str(n), page.topic, "event", event]) for n in range(20_000)]
+        with contextlib.suppress(ConnectionClosed):
+            for text in frames:
+                await ws.send(text)
+        closed_code = None
+        try:
+            async with asyncio.timeout(20):
+                while True:
+                    await ws.recv()
+        except ConnectionClosed as exc:
+            closed_code = exc.rcvd.code if exc.rcvd else None
+        assert closed_code == 1013
+        ref = await other.push(other_page.topic, "event", event)
+        assert (await other.reply_to(ref))[4]["response"] == {"diff": {"0": "1"}}
