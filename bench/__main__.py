@@ -24,7 +24,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only trace (tracemalloc) where the memory of an open page goes",
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated steps to run (table, client_js, memory, echo, dead_render,"
+        " connect_rate, fanout, idle, watchdog); the results file gets an -only suffix",
+    )
     args = parser.parse_args(argv)
+    only = tuple(name.strip() for name in args.only.split(",") if name.strip())
     plan = suite.Plan.quick() if args.quick else suite.Plan.full()
     info = machine.describe()
     mode = "where-memory" if args.where_memory else "quick" if args.quick else "full"
@@ -33,13 +40,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{info['cpu_model']}, {args.clients} client process(es)"
     )
     started = time.monotonic()
-    results = suite.Suite(plan, args.clients, args.where_memory).run()
+    results = suite.Suite(plan, args.clients, args.where_memory, only).run()
     elapsed = time.monotonic() - started
     stem = suite.results_stem(info)
     if args.where_memory:
         stem = stem.with_name(stem.name + "-where-memory")
     elif args.quick:
         stem = stem.with_name(stem.name + "-quick")
+    if only and not args.where_memory:
+        stem = stem.with_name(stem.name + "-only-" + "-".join(only))
     png = stem.with_suffix(".png")
     if args.where_memory:
         png = None  # type: ignore[assignment]
@@ -55,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         "client_processes": args.clients,
         "plan": plan.__dict__,
         "seconds": round(elapsed, 1),
+        "table": report.render_table(results["figures"]),
         "figures": results["figures"],
         "samples": results["samples"],
         "plot": str(png.relative_to(suite.servers.ROOT)) if png else None,

@@ -267,6 +267,10 @@ class Fleet:
     async def count(self) -> dict[str, Any]:
         return {"open": sum(not p.closed for p in self.pages)}
 
+    async def ids(self) -> dict[str, Any]:
+        """The element ids of the open pages (the state store's keys)."""
+        return {"ids": [p.topic.removeprefix("lv:") for p in self.pages if not p.closed]}
+
     async def close(self) -> dict[str, Any]:
         pages, self.pages = self.pages, []
         for i, page in enumerate(pages):

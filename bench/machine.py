@@ -75,4 +75,12 @@ def describe() -> dict[str, Any]:
         "os": platform.platform(),
         "python": platform.python_version(),
         "packages": {name: version(name) for name in PACKAGES},
+        "uvicorn_ws": uvicorn_ws(),
     }
+
+
+def uvicorn_ws() -> str:
+    """The ``--ws`` implementation every server under test (echo app included) runs."""
+    from tether.testing.server import DEFAULT_WS
+
+    return os.environ.get("TETHER_UVICORN_WS", DEFAULT_WS)

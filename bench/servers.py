@@ -41,15 +41,34 @@ class DemoDatabase:
         self._dir.cleanup()
 
 
-def demo_server(db: DemoDatabase, name: str) -> ServerProcess:
-    env = {"DEMO_DB": str(db.path), "DJANGO_DEBUG": "0"}
+def demo_env(db: DemoDatabase) -> dict[str, str]:
+    """What every demo server gets: the bench's database, DEBUG off, and a file
+    cache (frozen state of closed pages) in the run's temporary folder."""
+    return {
+        "DEMO_DB": str(db.path),
+        "DJANGO_DEBUG": "0",
+        "TETHER_CACHE_DIR": str(db.logs / "cache"),
+    }
+
+
+def demo_server(db: DemoDatabase, name: str, env: dict[str, str] | None = None) -> ServerProcess:
+    """The demo under uvicorn, with the flags of ``ServerProcess`` (``DEFAULT_WS``)."""
     log = db.logs / f"{name}.log"
+    env = {**demo_env(db), **(env or {})}
     return ServerProcess("demo.asgi:application", cwd=DEMO, env=env, log=log).start()
 
 
 def echo_server(db: DemoDatabase) -> ServerProcess:
+    """The echo app under the same ``ServerProcess`` flags as the demo."""
     log = db.logs / "echo.log"
     return ServerProcess("bench.echo_app:app", cwd=ROOT, log=log).start()
+
+
+def log_tail(server: ServerProcess, lines: int = 20) -> str:
+    """The last lines of a server's log, for a report of why a step fell short."""
+    if server.log is None or not server.log.exists():
+        return ""
+    return "\n".join(server.log.read_text(errors="replace").splitlines()[-lines:])
 
 
 def rss_bytes(pid: int) -> int:
@@ -96,17 +115,23 @@ def wait_idle(pid: int, timeout: float = 30.0, threshold: float = 0.05) -> None:
 class Probe:
     """The demo served through ``bench.instrumented``, and what it reports on SIGUSR1."""
 
-    def __init__(self, db: DemoDatabase, name: str, tracemalloc_frames: int = 0) -> None:
+    def __init__(
+        self,
+        db: DemoDatabase,
+        name: str,
+        tracemalloc_frames: int = 0,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.dir = db.logs / f"probe-{name}"
         self.dir.mkdir(exist_ok=True)
         self.dumps = 0
         path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
         env = {
-            "DEMO_DB": str(db.path),
-            "DJANGO_DEBUG": "0",
+            **demo_env(db),
             "PYTHONPATH": path,
             "BENCH_PROBE_DIR": str(self.dir),
             "BENCH_TRACEMALLOC": str(tracemalloc_frames),
+            **(extra_env or {}),
         }
         log = db.logs / f"{name}.log"
         self.server = ServerProcess(

@@ -9,6 +9,7 @@ import shutil
 import statistics
 import subprocess
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from tether.testing import ServerProcess
 STATIC = servers.ROOT / "src" / "tether" / "static" / "tether"
 CHAT_PATH = "/chat/bench/"
 COUNTER_PATH = "/counter/"
+# The sweeper runs every 5 s and freezes views idle longer than FREEZE_IDLE_AFTER.
+SWEEP_EVERY = 5.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,14 @@ class Plan:
     table_repeats: int
     open_timeout: float
     fanout_timeout: float
+    idle_pages: int
+    idle_messages: int
+    idle_body_chars: int
+    idle_after: float
+    idle_wait: float
+    watchdog_ms: tuple[int, ...]
+    watchdog_pages: int
+    watchdog_rounds: int
 
     @classmethod
     def full(cls) -> Plan:
@@ -52,14 +63,22 @@ class Plan:
             table_repeats=1_000,
             open_timeout=600.0,
             fanout_timeout=300.0,
+            idle_pages=5_000,
+            idle_messages=50,
+            idle_body_chars=200,
+            idle_after=2.0,
+            idle_wait=10.0,
+            watchdog_ms=(0, 100, 500),
+            watchdog_pages=1_000,
+            watchdog_rounds=3,
         )
 
     @classmethod
     def quick(cls) -> Plan:
         return cls(
             memory_steps=(1_000, 2_000),
-            fanout_steps=(1_000,),
-            broadcasts=20,
+            fanout_steps=(1_000, 2_000),
+            broadcasts=10,
             roundtrip_pages=1_000,
             roundtrip_clients=50,
             roundtrip_clicks=20,
@@ -67,7 +86,15 @@ class Plan:
             connect_pages=1_000,
             table_repeats=200,
             open_timeout=120.0,
-            fanout_timeout=30.0,
+            fanout_timeout=60.0,
+            idle_pages=500,
+            idle_messages=50,
+            idle_body_chars=200,
+            idle_after=2.0,
+            idle_wait=8.0,
+            watchdog_ms=(0, 100, 500),
+            watchdog_pages=200,
+            watchdog_rounds=1,
         )
 
 
@@ -87,9 +114,12 @@ def summary_ms(values: list[float]) -> dict[str, float]:
 class Suite:
     """Runs the figures in order; each one records its numbers or why it has none."""
 
-    def __init__(self, plan: Plan, workers: int, where: bool = False) -> None:
+    def __init__(
+        self, plan: Plan, workers: int, where: bool = False, only: tuple[str, ...] = ()
+    ) -> None:
         self.plan = plan
         self.where = where
+        self.only = only
         self.workers = workers
         self.figures: dict[str, Any] = {}
         self.samples: dict[str, Any] = {}
@@ -105,7 +135,11 @@ class Suite:
             ("dead render throughput", self.dead_render),
             ("connect rate", self.connect_rate),
             ("fan-out", self.fanout),
+            ("idle freezing", self.idle),
+            ("watchdog overhead", self.watchdog),
         ]
+        if self.only:
+            steps = [(n, f) for n, f in steps if f.__name__ in self.only]
         if self.where:
             steps = [("where the memory of one open page goes", self.where_memory)]
         try:
@@ -124,8 +158,8 @@ class Suite:
 
     # -- helpers -----------------------------------------------------------------
 
-    def server(self, name: str) -> ServerProcess:
-        server = servers.demo_server(self.db, name)
+    def server(self, name: str, env: dict[str, str] | None = None) -> ServerProcess:
+        server = servers.demo_server(self.db, name, env)
         progress(f"  demo server {name} on {server.url}, pid {server.pid}")
         return server
 
@@ -269,18 +303,9 @@ class Suite:
             f"  round trip: {plan.roundtrip_clients} clients x {plan.roundtrip_clicks} clicks"
             f" with {opened} pages open"
         )
-        clients = swarm.split(plan.roundtrip_clients)
-        per_worker = [
-            {"clients": c, "clicks": plan.roundtrip_clicks, "within": 120} for c in clients
-        ]
-        answers = swarm.call("click", per_worker, 150)
-        latencies = [t for a in answers for t in a["latencies"]]
-        errors: dict[str, int] = {}
-        for answer in answers:
-            for key, value in answer["errors"].items():
-                errors[key] = errors.get(key, 0) + value
-        elapsed = max(a["ended"] for a in answers) - min(a["started"] for a in answers)
-        sample = next((a["sample"] for a in answers if a["sample"]), None)
+        latencies, errors, elapsed, sample = clicks(
+            swarm, plan.roundtrip_clients, plan.roundtrip_clicks
+        )
         figure: dict[str, Any] = {"open_pages": opened, "errors": errors}
         if latencies:
             figure.update(summary_ms(latencies))
@@ -378,15 +403,29 @@ class Suite:
                 opened = 0
                 for target in self.plan.fanout_steps:
                     timeout = self.plan.fanout_timeout
+                    cpu_before = servers.cpu_seconds(server.pid)
+                    started = time.monotonic()
                     result = swarm.open(CHAT_PATH, target - opened, timeout)
                     opened = result["open"]
-                    servers.wait_idle(server.pid)
+                    servers.wait_idle(server.pid, timeout=60)
+                    settled = time.monotonic() - started
+                    join_cpu = servers.cpu_seconds(server.pid) - cpu_before
+                    progress(
+                        f"  {opened:,} chat pages open: dead renders {result['dead_seconds']:.1f}s,"
+                        f" joins {result['join_seconds']:.1f}s, server idle after {settled:.1f}s,"
+                        f" server CPU {join_cpu:.1f}s"
+                    )
                     step = self.broadcasts(swarm, server, opened)
                     step["target"] = target
                     step["join_errors"] = result["errors"]
+                    step["dead_render_seconds"] = result["dead_seconds"]
+                    step["join_seconds"] = result["join_seconds"]
+                    step["settled_seconds"] = settled
+                    step["join_cpu_seconds"] = join_cpu
                     figure["steps"].append(step)
                     if opened < target * 0.9:
                         step["short"] = f"only {opened:,} of {target:,} joined in {timeout:.0f}s"
+                        step["server_log"] = servers.log_tail(server)
                         progress(f"  {step['short']}; no larger step")
                         break
                     if "error" in step:
@@ -394,29 +433,42 @@ class Suite:
         finally:
             server.stop()
 
+    def broadcast(self, swarm: Swarm, server: ServerProcess) -> dict[str, Any]:
+        """One page posts a unique marker to the room; when each page saw it."""
+        marker = f"bench{uuid.uuid4().hex[:12]}"
+        target = sum(a["target"] for a in swarm.all("arm", 30, marker=marker))
+        cpu_before = servers.cpu_seconds(server.pid)
+        sent = swarm.one("submit", 60, event="send", value=f"body={marker}", within=50)
+        if sent["status"] != "ok":
+            return {"error": f"send refused: {sent['reply']}"}
+        answers = swarm.all("collect", 90, within=60)
+        arrivals = [t - sent["sent"] for a in answers for t in a["arrivals"]]
+        return {
+            "target": target,
+            "cpu": servers.cpu_seconds(server.pid) - cpu_before,
+            "arrivals": arrivals,
+            "missing": sum(a["missing"] for a in answers),
+        }
+
     def broadcasts(self, swarm: Swarm, server: ServerProcess, opened: int) -> dict[str, Any]:
         lasts: list[float] = []
         cpu: list[float] = []
         arrivals_of_last: list[float] = []
         missing = 0
         for n in range(self.plan.broadcasts):
-            marker = f"bench{uuid.uuid4().hex[:12]}"
-            target = sum(a["target"] for a in swarm.all("arm", 30, marker=marker))
-            cpu_before = servers.cpu_seconds(server.pid)
-            sent = swarm.one("submit", 30, event="send", value=f"body={marker}", within=20)
-            if sent["status"] != "ok":
-                return {"open": opened, "error": f"send refused: {sent['reply']}"}
-            answers = swarm.all("collect", 90, within=60)
-            cpu.append(servers.cpu_seconds(server.pid) - cpu_before)
-            arrivals = [t - sent["sent"] for a in answers for t in a["arrivals"]]
-            missing += sum(a["missing"] for a in answers)
+            one = self.broadcast(swarm, server)
+            if "error" in one:
+                return {"open": opened, "error": one["error"]}
+            arrivals = one["arrivals"]
+            cpu.append(one["cpu"])
+            missing += one["missing"]
             if not arrivals:
                 return {"open": opened, "error": f"no page saw broadcast {n}"}
             lasts.append(max(arrivals))
             arrivals_of_last = arrivals
             progress(
-                f"  broadcast {n + 1}/{self.plan.broadcasts} to {target} pages: last after "
-                f"{max(arrivals) * 1e3:.1f} ms"
+                f"  broadcast {n + 1}/{self.plan.broadcasts} to {one['target']} pages: last after "
+                f"{max(arrivals) * 1e3:.1f} ms, server CPU {one['cpu'] * 1e3:.0f} ms"
             )
             time.sleep(0.2)
         self.samples[f"fanout_{opened}_last_seconds"] = lasts
@@ -428,6 +480,179 @@ class Suite:
             "missing": missing,
             "clock_tick_ms": 1e3 / servers.CLOCK_TICKS,
         }
+
+    def idle(self) -> None:
+        """Open idle chat pages whose views hold ~10 KB each; RSS with idle freezing
+        off and on. Frozen views go to the demo's default store, a file cache (in a
+        temporary folder of its own)."""
+        plan = self.plan
+        figure: dict[str, Any] = {
+            "pages": plan.idle_pages,
+            "history": f"{plan.idle_messages} messages of {plan.idle_body_chars} chars",
+            "freeze_idle_after": plan.idle_after,
+            "wait_seconds": plan.idle_wait,
+            "store": "file cache (demo default, CACHES MAX_ENTRIES 300)",
+            "variants": {},
+        }
+        self.figures["idle"] = figure
+        room = f"idle-{uuid.uuid4().hex[:8]}"
+        for variant in ("off", "on"):
+            cache = self.db.logs / f"cache-idle-{variant}"
+            env = {"TETHER_CACHE_DIR": str(cache)}
+            if variant == "on":
+                env["TETHER_FREEZE_IDLE_AFTER"] = f"{plan.idle_after:g}"
+            probe = servers.Probe(self.db, f"idle-{variant}", extra_env=env)
+            progress(f"  demo server idle-{variant} (probe) on {probe.server.url}")
+            try:
+                # One room: "off" posts its history, "on" reads the same rows.
+                figure["variants"][variant] = self.idle_variant(
+                    probe, f"/chat/{room}/", cache, post=variant == "off"
+                )
+            finally:
+                probe.server.stop()
+
+    def idle_variant(
+        self, probe: servers.Probe, path: str, cache: Path, post: bool
+    ) -> dict[str, Any]:
+        plan = self.plan
+        server = probe.server
+
+        def stored() -> int:
+            if not cache.exists():
+                return 0
+            return sum(1 for f in cache.iterdir() if f.suffix == ".djcache")
+
+        with self.swarm("idle", server) as swarm:
+            first = self.open(swarm, path, 1)
+            if first["open"] == 0:
+                return {"error": f"no chat page joined: {first['errors']}"}
+            for n in range(plan.idle_messages if post else 0):
+                body = urllib.parse.urlencode({"body": chat_body(n, plan.idle_body_chars)})
+                sent = swarm.one("submit", 30, event="send", value=body, within=20)
+                if sent["status"] != "ok":
+                    return {"error": f"send refused: {sent['reply']}"}
+            self.open(swarm, path, 10 * len(swarm))
+            swarm.all("close", 60)
+            servers.wait_idle(server.pid)
+            baseline = servers.settle_rss(server.pid)
+            files_before = stored()
+            result = self.open(swarm, path, plan.idle_pages)
+            opened = result["open"]
+            servers.wait_idle(server.pid, timeout=60)
+            joined_at = time.monotonic()
+            # Idle for FREEZE_IDLE_AFTER, then one sweep, then the freezing itself.
+            time.sleep(max(plan.idle_wait, plan.idle_after + SWEEP_EVERY + 1))
+            servers.wait_idle(server.pid, timeout=60)
+            rss = servers.settle_rss(server.pid)
+            out: dict[str, Any] = {
+                "open": opened,
+                "failed": result["failed"],
+                "errors": result["errors"],
+                "join_seconds": result["join_seconds"],
+                "baseline_bytes": baseline,
+                "rss_bytes": rss,
+                "per_page_bytes": (rss - baseline) / opened if opened else None,
+                "store_files_added": stored() - files_before,
+                "measured_after_seconds": time.monotonic() - joined_at,
+            }
+            progress(
+                f"  idle {path}: {opened:,} pages, RSS {rss / 2**20:.0f} MiB,"
+                f" {(out['per_page_bytes'] or 0) / 1024:.1f} KiB/page;"
+                f" {out['store_files_added']} store files added"
+            )
+            # A message to the room wakes every view: how long until all have it.
+            try:
+                wake = self.broadcast(swarm, server)
+            except WorkerError as exc:  # the sending page's own view may not thaw
+                wake = {"error": str(exc).splitlines()[-1][:300]}
+            if "error" in wake:
+                out["wake"] = {"error": wake["error"]}
+            elif wake["arrivals"]:
+                out["wake"] = {
+                    "last_ms": max(wake["arrivals"]) * 1e3,
+                    "p50_ms": statistics.median(wake["arrivals"]) * 1e3,
+                    "cpu_ms": wake["cpu"] * 1e3,
+                    "received": len(wake["arrivals"]),
+                    "missing": wake["missing"],
+                }
+                progress(
+                    f"  one message to the room: {len(wake['arrivals'])} pages got it, last after"
+                    f" {out['wake']['last_ms']:.0f} ms; {wake['missing']} missing"
+                )
+            else:
+                out["wake"] = {"error": "no page saw the message", "missing": wake["missing"]}
+            servers.wait_idle(server.pid, timeout=60)
+            out["rss_after_wake_bytes"] = servers.rss_bytes(server.pid)
+            crashes = server.log.read_text(errors="replace") if server.log else ""
+            out["crashes_in_log"] = crashes.count(" crashed:")
+            out["lost_from_store_in_log"] = crashes.count("idle-frozen state was lost")
+        return out
+
+    def watchdog(self) -> None:
+        """Round trip and events/s on fresh servers with the watchdog off and on."""
+        plan = self.plan
+        figure: dict[str, Any] = {
+            "pages": plan.watchdog_pages,
+            "clients": plan.roundtrip_clients,
+            "clicks": plan.roundtrip_clicks * plan.watchdog_rounds,
+            "variants": {},
+        }
+        self.figures["watchdog"] = figure
+        for threshold in plan.watchdog_ms:
+            name = "off" if threshold == 0 else f"{threshold} ms"
+            server = self.server(f"watchdog-{threshold}", {"TETHER_WATCHDOG_MS": str(threshold)})
+            try:
+                with self.swarm("watchdog", server) as swarm:
+                    opened = self.open(swarm, COUNTER_PATH, plan.watchdog_pages)["open"]
+                    clicks(swarm, plan.roundtrip_clients, 2)  # warm-up
+                    servers.wait_idle(server.pid)
+                    latencies: list[float] = []
+                    errors: dict[str, int] = {}
+                    elapsed = 0.0
+                    for _ in range(plan.watchdog_rounds):
+                        got, errs, seconds, _ = clicks(
+                            swarm, plan.roundtrip_clients, plan.roundtrip_clicks
+                        )
+                        latencies += got
+                        elapsed += seconds
+                        for key, value in errs.items():
+                            errors[key] = errors.get(key, 0) + value
+                    variant: dict[str, Any] = {"open": opened, "errors": errors}
+                    if latencies:
+                        variant.update(summary_ms(latencies))
+                        variant["events_per_second"] = len(latencies) / elapsed
+                        progress(
+                            f"  watchdog {name}: p50 {variant['p50_ms']:.2f} ms,"
+                            f" p99 {variant['p99_ms']:.2f} ms,"
+                            f" {variant['events_per_second']:,.0f} events/s"
+                        )
+                    figure["variants"][name] = variant
+                    self.samples[f"watchdog_{threshold}_seconds"] = latencies
+            finally:
+                server.stop()
+
+
+def clicks(
+    swarm: Swarm, clients: int, count: int, within: float = 120.0
+) -> tuple[list[float], dict[str, int], float, str | None]:
+    """``clients`` pages click ``count`` times each, one click in flight per page:
+    (latencies, errors, elapsed seconds, a sample reply frame)."""
+    per_worker = [{"clients": c, "clicks": count, "within": within} for c in swarm.split(clients)]
+    answers = swarm.call("click", per_worker, within + 30)
+    latencies = [t for a in answers for t in a["latencies"]]
+    errors: dict[str, int] = {}
+    for answer in answers:
+        for key, value in answer["errors"].items():
+            errors[key] = errors.get(key, 0) + value
+    elapsed = max(a["ended"] for a in answers) - min(a["started"] for a in answers)
+    sample = next((a["sample"] for a in answers if a["sample"]), None)
+    return latencies, errors, elapsed, sample
+
+
+def chat_body(n: int, chars: int) -> str:
+    """A chat message of exactly ``chars`` characters, different for every ``n``."""
+    text = f"message {n:03d} " + "lorem ipsum dolor sit amet " * (chars // 27 + 1)
+    return text[:chars]
 
 
 def default_workers() -> int:

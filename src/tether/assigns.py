@@ -29,7 +29,7 @@ class Assigns:
 
     def __delattr__(self, name: str) -> None:
         object.__delattr__(self, name)
-        if not name.startswith("_"):
+        if not name.startswith("_") and name not in RESERVED:
             self.mark_changed(name)
 
     def mark_changed(self, *names: str) -> None:

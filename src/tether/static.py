@@ -45,10 +45,14 @@ class StaticFiles:
         if relative in self._cache:
             return self._cache[relative]
         from django.contrib.staticfiles import finders
+        from django.core.exceptions import SuspiciousFileOperation
 
-        found = finders.find(relative)
+        try:
+            found = finders.find(relative)
+        except SuspiciousFileOperation:  # a path leaving the static roots
+            found = None
         asset = None
-        if isinstance(found, str) and ".." not in Path(relative).parts:
+        if isinstance(found, str) and ".." not in Path(relative).parts and Path(found).is_file():
             raw = Path(found).read_bytes()
             ctype = mimetypes.guess_type(found)[0] or "application/octet-stream"
             if ctype.startswith("text/") or ctype.endswith("javascript"):

@@ -69,6 +69,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("TETHER_CACHE_DIR", str(BASE_DIR / ".tether" / "cache")),
+        # Django culls a full cache at random: frozen pages must not be culled.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
 }
 
@@ -96,6 +98,10 @@ if os.environ.get("TETHER_WATCHDOG_MS"):
     # 0 turns the event-loop watchdog off; any other value is its threshold.
     watchdog_ms = int(os.environ["TETHER_WATCHDOG_MS"])
     TETHER["WATCHDOG"] = {"ENABLED": watchdog_ms > 0, "THRESHOLD_MS": watchdog_ms or 100}
+if os.environ.get("TETHER_GC_FREEZE_EVERY"):
+    # "0" turns gc.freeze() off, to measure what it does.
+    every = float(os.environ["TETHER_GC_FREEZE_EVERY"])
+    TETHER["GC"] = {"FREEZE_EVERY": every or None, "FULL_EVERY": 600.0}
 if os.environ.get("TETHER_FREEZE_IDLE_AFTER"):
     TETHER["FREEZE_IDLE_AFTER"] = float(os.environ["TETHER_FREEZE_IDLE_AFTER"])
 

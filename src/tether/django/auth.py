@@ -75,13 +75,24 @@ _HANDSHAKE_HEADERS = frozenset(
         b"accept-encoding",
     }
 )
+
+
+class SocketRequest(HttpRequest):
+    """The request a live view sees over the socket: its scheme is the page's."""
+
+    socket_scheme = "http"
+
+    def _get_scheme(self) -> str:
+        return self.socket_scheme
+
+
 _NO_BODY = QueryDict()
 _NO_FILES: MultiValueDict[str, Any] = MultiValueDict()
 
 
 def build_request(scope: Scope, url: str | None = None) -> HttpRequest:
     """An HttpRequest for code that expects one (mount, context processors, auth)."""
-    request = HttpRequest()
+    request = SocketRequest()
     # A socket request has no body: share one empty POST and FILES.
     request.POST = _NO_BODY
     request.FILES = _NO_FILES
@@ -106,8 +117,8 @@ def build_request(scope: Scope, url: str | None = None) -> HttpRequest:
     meta["PATH_INFO"] = request.path
     meta["QUERY_STRING"] = parts.query
     request.GET = QueryDict(parts.query)
-    if parts.scheme == "https":
-        meta["wsgi.url_scheme"] = "https"
+    secure = parts.scheme == "https" or scope.get("scheme") == "wss"
+    request.socket_scheme = "https" if secure else "http"
     return request
 
 

@@ -26,7 +26,10 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         conf = user.get(alias)
         if conf is None:
             continue
-        backend = conf.get("BACKEND") if isinstance(conf, dict) else None
+        # Merged over the defaults: leaving BACKEND out keeps the default one.
+        backend = (
+            conf.get("BACKEND", DEFAULTS[alias]["BACKEND"]) if isinstance(conf, dict) else None
+        )
         if not isinstance(backend, str):
             messages.append(
                 Error(

@@ -339,6 +339,8 @@ class LiveSession:
                 except Exception:
                     if kind == "join":
                         self._reply(ref, protocol.STATUS_ERROR, {protocol.REASON: "join crashed"})
+                    # As in Phoenix, a crash answers with phx_error, not a reply:
+                    # the client rejoins, and the view mounts fresh.
                     await self._crash(traceback.format_exc())
         finally:
             self._runner = None
@@ -555,7 +557,11 @@ class LiveSession:
         self.renderer = ViewRenderer(self.view_cls, self.request)
         # The subscriptions and presences stayed while the view was frozen.
         if await self._thaw(view, relink=False) is None:
-            raise RuntimeError("idle-frozen state was lost from the store")
+            self.view = None  # never thawed: nothing of it to terminate
+            raise RuntimeError(
+                "its idle-frozen state was lost from the store (expired or evicted); "
+                "the client rejoins and the view mounts fresh"
+            )
 
     async def _params(self, url: str) -> None:
         assert self.view is not None

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.connection import AbstractConnection
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -63,6 +63,7 @@ class RedisPubSub(PubSub):
         ping_interval: float = 5.0,
         reconnect_max: float = 5.0,
         node_id: str | None = None,
+        max_connections: int = 50,
     ) -> None:
         super().__init__(node_id=node_id)
         if len(self.node_id.encode()) > 255:
@@ -73,6 +74,7 @@ class RedisPubSub(PubSub):
         self.timeout = timeout
         self.ping_interval = ping_interval
         self.reconnect_max = reconnect_max
+        self.max_connections = max_connections
         self._prefix_bytes = prefix.encode()
         self._node_bytes = self.node_id.encode()
         self._client: Redis | None = None
@@ -96,8 +98,12 @@ class RedisPubSub(PubSub):
     # -- lifecycle ---------------------------------------------------------
 
     async def _start(self) -> None:
-        self._client = Redis.from_url(
+        # A blocking pool: a thousand views leaving at once wait their turn
+        # for a connection instead of failing with "Too many connections".
+        pool = BlockingConnectionPool.from_url(
             self.url,
+            max_connections=self.max_connections,
+            timeout=self.timeout,
             retry=Retry(NoBackoff(), 1),  # one retry replaces a pooled socket a restart killed
             socket_timeout=self.timeout,
             socket_connect_timeout=self.timeout,
@@ -105,6 +111,7 @@ class RedisPubSub(PubSub):
             # (RESP3 routes them to push handlers), and every Redis speaks it.
             protocol=2,
         )
+        self._client = Redis.from_pool(pool)
         self._runner = asyncio.create_task(
             self._run(), name=f"tether.pubsub.redis subscriber {self.node_id}"
         )

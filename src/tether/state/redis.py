@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from tether.state.base import StateStore
 
@@ -16,10 +16,17 @@ class RedisStateStore(StateStore):
         url: str = "redis://127.0.0.1:6379/0",
         ttl: float = 3600.0,
         prefix: str = "tether:state:",
+        max_connections: int = 50,
+        timeout: float = 5.0,
         **redis_options: Any,
     ) -> None:
         super().__init__(ttl=ttl, prefix=prefix)
-        self.redis: Redis = Redis.from_url(url, **redis_options)
+        # Blocking: a thousand pages frozen at once queue for connections
+        # rather than failing past the pool's size.
+        pool = BlockingConnectionPool.from_url(
+            url, max_connections=max_connections, timeout=timeout, **redis_options
+        )
+        self.redis: Redis = Redis.from_pool(pool)
 
     async def put(self, element_id: str, blob: bytes) -> None:
         await self.redis.set(self.key(element_id), blob, px=int(self.ttl * 1000))

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+
+from tether.django.auth import build_request, csrf_token_valid, origin_allowed
+
+
+def scope(*headers: tuple[str, str], **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "websocket",
+        "path": "/live/websocket",
+        "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers],
+        **extra,
+    }
+
+
+@pytest.fixture
+def hosts(settings) -> Any:
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["app.test", ".sub.test"]
+    settings.CSRF_TRUSTED_ORIGINS = []
+    return settings
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("https://app.test", True),
+        ("http://app.test:8000", True),
+        ("https://a.sub.test", True),
+        ("https://evil.test", False),
+        ("https://app.test.evil.test", False),
+        ("chrome-extension://app.test", False),
+        ("null", False),
+        ("", False),
+    ],
+)
+def test_origin_against_allowed_hosts(hosts: Any, origin: str, allowed: bool) -> None:
+    assert origin_allowed(scope(("origin", origin))) is allowed
+
+
+def test_missing_origin_is_allowed(hosts: Any) -> None:
+    # Not a browser: the CSRF token still guards the join.
+    assert origin_allowed(scope(("host", "evil.test"))) is True
+
+
+def test_debug_with_no_allowed_hosts_allows_localhost(settings) -> None:
+    settings.DEBUG = True
+    settings.ALLOWED_HOSTS = []
+    settings.CSRF_TRUSTED_ORIGINS = []
+    assert origin_allowed(scope(("origin", "http://localhost:8000")))
+    assert origin_allowed(scope(("origin", "http://127.0.0.1:8000")))
+    assert not origin_allowed(scope(("origin", "http://evil.test")))
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("https://partner.example", True),
+        ("http://partner.example", False),  # scheme must match
+        ("https://partner.example:8443", False),  # so must the port
+        ("https://app.example.com", True),
+        ("https://a.b.example.com", True),
+        ("https://example.com", True),  # as Django's CSRF middleware
+        ("http://app.example.com", False),
+        ("https://evilexample.com", False),
+        ("https://example.com.evil.test", False),
+    ],
+)
+def test_origin_against_trusted_origins(hosts: Any, origin: str, allowed: bool) -> None:
+    hosts.CSRF_TRUSTED_ORIGINS = ["https://partner.example", "https://*.example.com"]
+    assert origin_allowed(scope(("origin", origin))) is allowed
+
+
+def test_build_request() -> None:
+    request = build_request(
+        scope(
+            ("host", "app.test"),
+            ("user-agent", "pytest"),
+            ("cookie", "sessionid=abc; csrftoken=xyz"),
+            ("connection", "Upgrade"),
+            ("upgrade", "websocket"),
+            ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("sec-websocket-version", "13"),
+            ("accept-encoding", "gzip"),
+            client=("10.0.0.1", 5555),
+            server=("app.test", 443),
+        ),
+        "https://app.test/items/?page=2&tag=a&tag=b",
+    )
+    assert request.method == "GET"
+    assert request.path == request.path_info == "/items/"
+    assert request.GET.get("page") == "2"
+    assert request.GET.getlist("tag") == ["a", "b"]
+    assert request.COOKIES == {"sessionid": "abc", "csrftoken": "xyz"}
+    meta = request.META
+    assert meta["HTTP_HOST"] == "app.test"
+    assert meta["HTTP_USER_AGENT"] == "pytest"
+    assert meta["REMOTE_ADDR"] == "10.0.0.1"
+    assert meta["QUERY_STRING"] == "page=2&tag=a&tag=b"
+    assert meta["PATH_INFO"] == "/items/"
+    assert "HTTP_COOKIE" not in meta
+    for name in ("CONNECTION", "UPGRADE", "SEC_WEBSOCKET_KEY", "SEC_WEBSOCKET_VERSION"):
+        assert "HTTP_" + name not in meta
+    assert not request.POST
+    assert not request.FILES
+
+
+def test_build_request_keeps_the_https_scheme(hosts: Any) -> None:
+    request = build_request(scope(("host", "app.test")), "https://app.test/items/")
+    assert request.scheme == "https"
+    assert request.is_secure()
+    assert request.build_absolute_uri() == "https://app.test/items/"
+
+
+def test_build_request_without_url_uses_the_scope_path() -> None:
+    request = build_request(scope())
+    assert request.path == "/live/websocket"
+    assert request.COOKIES == {}
+    assert not request.GET
+    assert not request.is_secure()
+
+
+def csrf_request(secret: str | None) -> Any:
+    cookies = "" if secret is None else f"csrftoken={secret}"
+    return build_request(scope(("cookie", cookies)), "/")
+
+
+async def test_csrf_masked_token_matches_its_secret() -> None:
+    secret = _get_new_csrf_string()
+    token = _mask_cipher_secret(secret)
+    assert token != secret
+    assert await csrf_token_valid(csrf_request(secret), token) is True
+    # A fresh mask of the same secret is valid too.
+    assert await csrf_token_valid(csrf_request(secret), _mask_cipher_secret(secret)) is True
+
+
+async def test_csrf_token_of_another_secret() -> None:
+    token = _mask_cipher_secret(_get_new_csrf_string())
+    assert await csrf_token_valid(csrf_request(_get_new_csrf_string()), token) is False
+
+
+@pytest.mark.parametrize("token", [None, "", 42, "garbage", "!" * 64, "a" * 63])
+async def test_csrf_garbage_tokens(token: object) -> None:
+    assert await csrf_token_valid(csrf_request(_get_new_csrf_string()), token) is False
+
+
+@pytest.mark.parametrize("secret", [None, "", "short", "!" * 32])
+async def test_csrf_missing_or_garbage_secret(secret: str | None) -> None:
+    token = _mask_cipher_secret(_get_new_csrf_string())
+    assert await csrf_token_valid(csrf_request(secret), token) is False

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import asyncio
+import inspect
+
+import pytest
+
+from tether.live.owner import Owner
+
+
+async def test_spawn_runs_and_forgets_finished_tasks() -> None:
+    owner = Owner()
+    task = owner.spawn(asyncio.sleep(0, result="done"), name="quick")
+    assert task.get_name() == "quick"
+    assert owner.task_count == 1
+    assert await task == "done"
+    await asyncio.sleep(0)  # done callbacks run on the next loop turn
+    assert owner.task_count == 0
+
+
+async def test_close_cancels_tasks_and_waits_for_them() -> None:
+    owner = Owner()
+    cleaned: list[str] = []
+
+    async def forever(name: str) -> None:
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            await asyncio.sleep(0)  # cleanup that itself awaits
+            cleaned.append(name)
+
+    tasks = [owner.spawn(forever(n)) for n in ("a", "b")]
+    await asyncio.sleep(0)
+    await owner.close()
+    assert owner.closed
+    assert sorted(cleaned) == ["a", "b"]
+    assert all(t.cancelled() for t in tasks)
+
+
+async def test_close_cancels_timers() -> None:
+    owner = Owner()
+    fired: list[int] = []
+    owner.call_later(0.01, lambda: fired.append(1))
+    await owner.close()
+    await asyncio.sleep(0.03)
+    assert fired == []
+
+
+async def test_timers_fire_and_can_be_cancelled() -> None:
+    owner = Owner()
+    fired: list[str] = []
+    owner.call_later(0, lambda: fired.append("kept"))
+    dropped = owner.call_later(0, lambda: fired.append("dropped"))
+    owner.cancel_timer(dropped)
+    await asyncio.sleep(0.01)
+    assert fired == ["kept"]
+    assert not owner._handles
+    await owner.close()
+
+
+async def test_a_failing_task_does_not_affect_its_siblings() -> None:
+    owner = Owner()
+    sibling_done = asyncio.Event()
+
+    async def fail() -> None:
+        raise ValueError("boom")
+
+    async def sibling() -> str:
+        await asyncio.sleep(0.01)
+        sibling_done.set()
+        return "ok"
+
+    failing = owner.spawn(fail())
+    survivor = owner.spawn(sibling())
+    with pytest.raises(ValueError, match="boom"):
+        await failing
+    assert await survivor == "ok"
+    assert sibling_done.is_set()
+    assert not owner.closed
+    owner.spawn(asyncio.sleep(0))  # still accepts work
+    await owner.close()
+
+
+async def test_spawn_after_close_raises_and_closes_the_coroutine() -> None:
+    owner = Owner()
+    await owner.close()
+
+    async def work() -> None:
+        raise AssertionError("must never run")
+
+    coro = work()
+    with pytest.raises(RuntimeError, match="owner is closed"):
+        owner.spawn(coro)
+    # Closed, so it is not reported as "never awaited" (filterwarnings=error would fail).
+    assert inspect.getcoroutinestate(coro) == inspect.CORO_CLOSED
+
+
+async def test_call_later_after_close_raises() -> None:
+    owner = Owner()
+    await owner.close()
+    with pytest.raises(RuntimeError, match="owner is closed"):
+        owner.call_later(0, lambda: None)
+
+
+async def test_a_task_may_close_its_own_owner() -> None:
+    owner = Owner()
+    other = owner.spawn(asyncio.sleep(3600))
+
+    async def closer() -> str:
+        await owner.close()  # must not cancel and await itself
+        return "closed"
+
+    assert await owner.spawn(closer()) == "closed"
+    assert other.cancelled()
