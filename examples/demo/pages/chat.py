@@ -168,7 +168,10 @@ class Chat(LiveView):
                 self.present = roster.apply(message)
         elif message[0] == "message":
             row = message[1]
-            self.messages = [*self.messages, row][-HISTORY:]
+            messages = [*self.messages, row]
+            # Trimmed in batches: appending sends one new row, while dropping the
+            # oldest on every message would move all fifty rows.
+            self.messages = messages[-HISTORY:] if len(messages) > 2 * HISTORY else messages
             if row["author"] in self.typing:
                 self.typing = [n for n in self.typing if n != row["author"]]
         elif message[0] == "typing":
