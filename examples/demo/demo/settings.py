@@ -98,10 +98,9 @@ if os.environ.get("TETHER_WATCHDOG_MS"):
     # 0 turns the event-loop watchdog off; any other value is its threshold.
     watchdog_ms = int(os.environ["TETHER_WATCHDOG_MS"])
     TETHER["WATCHDOG"] = {"ENABLED": watchdog_ms > 0, "THRESHOLD_MS": watchdog_ms or 100}
-if os.environ.get("TETHER_GC_FREEZE_EVERY"):
-    # "0" turns gc.freeze() off, to measure what it does.
-    every = float(os.environ["TETHER_GC_FREEZE_EVERY"])
-    TETHER["GC"] = {"FREEZE_EVERY": every or None, "FULL_EVERY": 600.0}
+if os.environ.get("TETHER_GC_FREEZE"):
+    # "0" turns freezing after full collections off, to measure what it does.
+    TETHER["GC"] = {"FREEZE": os.environ["TETHER_GC_FREEZE"] == "1", "FULL_EVERY": 600.0}
 if os.environ.get("TETHER_FREEZE_IDLE_AFTER"):
     TETHER["FREEZE_IDLE_AFTER"] = float(os.environ["TETHER_FREEZE_IDLE_AFTER"])
 

@@ -32,10 +32,9 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_THREADS": 16,
     # Freeze a view with no events or messages for this many seconds (None: never).
     "FREEZE_IDLE_AFTER": None,
-    # Collector pauses, opt-in: freeze long-lived objects every FREEZE_EVERY
-    # seconds and run one full collection every FULL_EVERY seconds. Off by
-    # default: garbage cycles frozen while alive wait for that full collection.
-    "GC": {"FREEZE_EVERY": None, "FULL_EVERY": 600.0},
+    # Collector pauses: after each full collection, freeze the survivors so the
+    # next one walks only newer objects; a complete one every FULL_EVERY seconds.
+    "GC": {"FREEZE": True, "FULL_EVERY": 600.0},
     # Event-loop stall watchdog; None means "on when DEBUG".
     "WATCHDOG": {"ENABLED": None, "THRESHOLD_MS": 100},
 }
