@@ -24,6 +24,7 @@ GOALS = {
     "client_js": "",
     "idle": "<= bare + 5 KiB",
     "watchdog": "~ off",
+    "compression": "off by default",
 }
 
 
@@ -85,6 +86,19 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     if not fanout.get("steps"):
         out.append(("fan-out", NA, GOALS["fanout_10000"], fanout.get("error", "not run")))
 
+    deflate = figures.get("compression", {})
+    if deflate.get("per_page_bytes"):
+        off = next((s for s in mem_steps if s["target"] == deflate["pages"]), {}).get(
+            "per_page_bytes"
+        )
+        out.append(
+            (
+                f"memory per page, deflate on @ {deflate['pages']:,}",
+                kib(deflate["per_page_bytes"]),
+                GOALS["compression"],
+                f"permessage-deflate accepted; off: {kib(off)}" if off else "permessage-deflate",
+            )
+        )
     out += idle_rows(figures)
     roundtrip = figures.get("roundtrip", {})
     if "p50_ms" in roundtrip:

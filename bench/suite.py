@@ -133,6 +133,7 @@ class Suite:
             ("client JavaScript bytes", self.client_js),
             ("memory per open page, round trip, wire size", self.memory),
             ("memory per bare WebSocket (the limit)", self.echo),
+            ("memory with permessage-deflate on", self.compression),
             ("dead render throughput", self.dead_render),
             ("connect rate", self.connect_rate),
             ("fan-out", self.fanout),
@@ -315,6 +316,36 @@ class Suite:
         self.samples["roundtrip_seconds"] = latencies
         if sample is not None:
             self.figures["wire_increment"] = {"frame": sample, "bytes": len(sample.encode())}
+
+    def compression(self) -> None:
+        """Memory per counter page when the browser's permessage-deflate offer is accepted."""
+        pages = self.plan.memory_steps[0]
+        figure: dict[str, Any] = {"pages": pages}
+        self.figures["compression"] = figure
+        os.environ["BENCH_DEFLATE"] = "1"  # the client workers inherit it
+        server = servers.demo_server(self.db, "deflate", env={"TETHER_UVICORN_DEFLATE": "1"})
+        progress(f"  demo server with permessage-deflate on {server.url}, pid {server.pid}")
+        try:
+            with self.swarm("deflate", server) as swarm:
+                self.open(swarm, COUNTER_PATH, 10 * len(swarm))
+                swarm.all("close", 60)
+                servers.wait_idle(server.pid)
+                baseline = servers.settle_rss(server.pid)
+                result = self.open(swarm, COUNTER_PATH, pages)
+                servers.wait_idle(server.pid)
+                rss = servers.settle_rss(server.pid)
+                opened = result["open"]
+                figure.update(
+                    open=opened,
+                    failed=result["failed"],
+                    rss_bytes=rss,
+                    per_page_bytes=(rss - baseline) / opened if opened else None,
+                )
+                each = (rss - baseline) / max(opened, 1) / 1024
+                progress(f"  {opened} deflate pages: {each:.1f} KiB each")
+        finally:
+            os.environ.pop("BENCH_DEFLATE", None)
+            server.stop()
 
     def echo(self) -> None:
         server = servers.echo_server(self.db)

@@ -13,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
 from typing import Any, cast
 
 from websockets.client import ClientProtocol
+from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
 from websockets.frames import Opcode
 from websockets.http11 import Response
 from websockets.protocol import State
@@ -167,7 +169,13 @@ class Page(asyncio.Protocol):
     """
 
     def __init__(self, url: str, origin: str, cookie: str | None) -> None:
-        self.ws = ClientProtocol(parse_uri(url), origin=Origin(origin), max_size=2**24)
+        # Browsers offer permessage-deflate; BENCH_DEFLATE=1 makes this client do so too.
+        extensions = (
+            [ClientPerMessageDeflateFactory()] if os.environ.get("BENCH_DEFLATE") == "1" else None
+        )
+        self.ws = ClientProtocol(
+            parse_uri(url), origin=Origin(origin), max_size=2**24, extensions=extensions
+        )
         self.cookie = cookie
         self.transport: asyncio.Transport | None = None
         self.opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()

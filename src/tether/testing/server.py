@@ -20,8 +20,6 @@ UVICORN_FLAGS = (
     "uvloop",
     "--http",
     "httptools",
-    "--ws-per-message-deflate",
-    "false",
     "--no-access-log",
 )
 # The WebSocket implementation; TETHER_UVICORN_WS overrides it for experiments.
@@ -68,6 +66,10 @@ class ServerProcess:
         cmd = [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1"]
         cmd += ["--port", str(self.port), *UVICORN_FLAGS]
         cmd += ["--ws", self.env.get("TETHER_UVICORN_WS", DEFAULT_WS)]
+        # Off by default: each connection's zlib contexts cost more than tiny diffs
+        # save (bench/README.md). TETHER_UVICORN_DEFLATE=1 measures the other way.
+        deflate = self.env.get("TETHER_UVICORN_DEFLATE") == "1"
+        cmd += ["--ws-per-message-deflate", "true" if deflate else "false"]
         if self.log is None:
             self.process = subprocess.Popen(
                 cmd, cwd=self.cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
