@@ -25,7 +25,6 @@ CHAT_PATH = "/chat/bench/"
 COUNTER_PATH = "/counter/"
 # The sweeper runs every 5 s and freezes views idle longer than FREEZE_IDLE_AFTER.
 SWEEP_EVERY = 5.0
-IDLE_BATCHES = 8  # pages join in this many batches, idling between
 
 
 @dataclass(frozen=True)
@@ -49,6 +48,7 @@ class Plan:
     watchdog_ms: tuple[int, ...]
     watchdog_pages: int
     watchdog_rounds: int
+    idle_batches: int = 8  # pages join in batches, idling long enough to freeze
 
     @classmethod
     def full(cls) -> Plan:
@@ -78,21 +78,22 @@ class Plan:
     def quick(cls) -> Plan:
         return cls(
             memory_steps=(1_000, 2_000),
-            fanout_steps=(1_000, 2_000),
-            broadcasts=10,
+            fanout_steps=(500, 1_000),
+            broadcasts=5,
             roundtrip_pages=1_000,
             roundtrip_clients=50,
             roundtrip_clicks=20,
             wrk_seconds=2,
-            connect_pages=1_000,
+            connect_pages=500,
             table_repeats=200,
             open_timeout=120.0,
             fanout_timeout=60.0,
-            idle_pages=500,
-            idle_messages=50,
+            idle_pages=300,
+            idle_messages=20,
+            idle_batches=2,
             idle_body_chars=200,
-            idle_after=2.0,
-            idle_wait=8.0,
+            idle_after=1.0,
+            idle_wait=6.0,
             watchdog_ms=(0, 100, 500),
             watchdog_pages=200,
             watchdog_rounds=1,
@@ -572,7 +573,7 @@ class Suite:
             # (when freezing is on) before the next: memory a frozen view gave
             # back is reused by the pages after it, as on a server whose tabs
             # open over time. Both variants wait the same.
-            batches = IDLE_BATCHES
+            batches = plan.idle_batches
             result: dict[str, Any] = {"open": 0, "failed": 0, "errors": {}, "join_seconds": 0.0}
             for batch in range(batches):
                 count = plan.idle_pages // batches + (batch < plan.idle_pages % batches)
