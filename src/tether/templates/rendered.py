@@ -70,7 +70,21 @@ def _row_inert(row: Row) -> bool:
     return all(is_inert(v) if isinstance(v, str) else v.inert() for v in row)
 
 
-class Rendered:
+class _Html:
+    """``to_html`` for anything that can ``write`` itself into a list of strings."""
+
+    __slots__ = ()
+
+    def write(self, out: list[str]) -> None:
+        raise NotImplementedError
+
+    def to_html(self) -> str:
+        out: list[str] = []
+        self.write(out)
+        return "".join(out)
+
+
+class Rendered(_Html):
     """One rendered fragment. ``to_html()`` gives what Django renders."""
 
     __slots__ = ("_holes_ok", "_inert", "dynamics", "memo", "statics")
@@ -82,11 +96,6 @@ class Rendered:
         self.memo = memo
         self._holes_ok: bool | None = None
         self._inert: bool | None = None
-
-    def to_html(self) -> str:
-        out: list[str] = []
-        self.write(out)
-        return "".join(out)
 
     def write(self, out: list[str]) -> None:
         _write_row(self.statics.parts, self.dynamics, out)
@@ -113,7 +122,7 @@ class Rendered:
         return f"Rendered({list(self.statics.parts)!r}, {list(self.dynamics)!r})"
 
 
-class Comprehension:
+class Comprehension(_Html):
     """The rows of a ``{% for %}``: one statics, many rows of dynamics, each with a key."""
 
     __slots__ = ("_inert", "_ok", "keys", "memo", "row_ok", "rows", "statics")
@@ -134,11 +143,6 @@ class Comprehension:
         self.row_ok: list[bool | None] = row_ok if row_ok is not None else [None] * len(rows)
         self._ok: bool | None = None
         self._inert: bool | None = None
-
-    def to_html(self) -> str:
-        out: list[str] = []
-        self.write(out)
-        return "".join(out)
 
     def write(self, out: list[str]) -> None:
         parts = self.statics.parts
