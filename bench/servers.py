@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -12,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from tether.testing import ServerProcess
+from tether.testing.server import manage
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo"
@@ -26,16 +25,8 @@ class DemoDatabase:
         self._dir = tempfile.TemporaryDirectory(prefix="tether-bench-")
         self.path = Path(self._dir.name) / "demo.sqlite3"
         self.logs = Path(self._dir.name)
-        env = {**os.environ, "DEMO_DB": str(self.path), "DJANGO_SETTINGS_MODULE": "demo.settings"}
-        for command in (["migrate", "--verbosity", "0"], ["demo_setup"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=DEMO,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-                timeout=120,
-            )
+        env = {"DEMO_DB": str(self.path), "DJANGO_SETTINGS_MODULE": "demo.settings"}
+        manage(DEMO, env, ["migrate", "--verbosity", "0"], ["demo_setup"])
 
     def cleanup(self) -> None:
         self._dir.cleanup()

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +7,7 @@ from typing import Any
 import pytest
 
 from tether.testing import ServerProcess
+from tether.testing.server import manage
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo"
@@ -21,16 +19,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A migrated SQLite database with the demo user, for server processes."""
     db = tmp_path_factory.mktemp("db") / "demo.sqlite3"
-    env = {**os.environ, "DEMO_DB": str(db), "DJANGO_SETTINGS_MODULE": "demo.settings"}
-    for command in (["migrate", "--verbosity", "0"], ["demo_setup"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=DEMO,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    return {"DEMO_DB": str(db), "DJANGO_SETTINGS_MODULE": "demo.settings"}
+    env = {"DEMO_DB": str(db), "DJANGO_SETTINGS_MODULE": "demo.settings"}
+    manage(DEMO, env, ["migrate", "--verbosity", "0"], ["demo_setup"])
+    return env
 
 
 ServerFactory = Callable[..., ServerProcess]

@@ -26,6 +26,19 @@ UVICORN_FLAGS = (
 DEFAULT_WS = "websockets-sansio"
 
 
+def manage(project: Path, env: dict[str, str], *commands: list[str]) -> None:
+    """Run ``manage.py`` commands of a project in child processes (migrations, fixtures)."""
+    for command in commands:
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=project,
+            env={**os.environ, **env},
+            check=True,
+            stdout=subprocess.DEVNULL,
+            timeout=300,
+        )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
