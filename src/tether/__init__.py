@@ -2,8 +2,50 @@
 
 A page is a Django view with a Django template; the browser keeps one
 WebSocket open, events go up, and only the values that changed come back.
+
+This module is the public surface; everything not listed in ``__all__`` is
+internal and may change between releases.
 """
 
-from tether.view import LiveView, UnknownEvent, event
+from tether.asyncs import AsyncResult
+from tether.errors import (
+    BadSignature,
+    ConfigurationError,
+    EventError,
+    FreezeError,
+    InvalidToken,
+    JoinRefused,
+    MalformedFrame,
+    ProtocolError,
+    PubSubClosed,
+    PubSubError,
+    PubSubUnavailable,
+    StateError,
+    TetherError,
+    ThawRefused,
+    UnknownEvent,
+    UnsafeRedirect,
+)
+from tether.view import LiveView, event
 
-__all__ = ["LiveView", "UnknownEvent", "event"]
+__all__ = [
+    "AsyncResult",
+    "BadSignature",
+    "ConfigurationError",
+    "EventError",
+    "FreezeError",
+    "InvalidToken",
+    "JoinRefused",
+    "LiveView",
+    "MalformedFrame",
+    "ProtocolError",
+    "PubSubClosed",
+    "PubSubError",
+    "PubSubUnavailable",
+    "StateError",
+    "TetherError",
+    "ThawRefused",
+    "UnknownEvent",
+    "UnsafeRedirect",
+    "event",
+]

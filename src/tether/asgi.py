@@ -11,18 +11,13 @@ or run ``uvicorn tether.asgi:application`` with ``DJANGO_SETTINGS_MODULE`` set.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tether import protocol
 from tether.static import StaticFiles
+from tether.types import ASGIApp, Receive, Scope, Send
 
 logger = logging.getLogger("tether.asgi")
-
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-ASGIApp = Callable[..., Awaitable[None]]
 
 
 class TetherASGI:

@@ -19,7 +19,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tether.pubsub import PubSub, PubSubClosed, get_pubsub
+from tether.errors import PubSubClosed
+from tether.pubsub import PubSub, get_pubsub
 
 logger = logging.getLogger("tether.presence")
 
@@ -261,12 +262,10 @@ def get_presence() -> Presence:
     global _presence
     with _lock:
         if _presence is None:
-            from tether.django.conf import tether_settings
+            from tether.conf import options, setting
 
-            config = tether_settings().get("PRESENCE") or {}
-            options = {k.lower(): v for k, v in (config.get("OPTIONS") or {}).items()}
-            options.setdefault("broadcast_period", 0.5)
-            _presence = Presence(get_pubsub(), **options)
+            kwargs = {"broadcast_period": 0.5, **options(setting("PRESENCE"))}
+            _presence = Presence(get_pubsub(), **kwargs)
         return _presence
 
 

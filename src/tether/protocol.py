@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
+from tether.errors import MalformedFrame
+from tether.types import Frame
+
 # The client warns when the join reply names another version than its own.
 LIVEVIEW_VERSION: Final = "1.2.12"
 PHOENIX_VERSION: Final = "1.8.16"
@@ -107,12 +110,6 @@ CLOSE_POLICY: Final = 1008
 CLOSE_TOO_BIG: Final = 1009
 CLOSE_SERVICE_RESTART: Final = 1012
 CLOSE_TRY_AGAIN: Final = 1013
-
-Frame = tuple[str | None, str | None, str, str, Any]
-
-
-class MalformedFrame(ValueError):
-    """A text frame that is not a V2 ``[join_ref, ref, topic, event, payload]`` array."""
 
 
 def decode(text: str) -> Frame:

@@ -10,15 +10,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+from tether.types import Receive, Scope, Send
 
 
 @dataclass(frozen=True, slots=True)

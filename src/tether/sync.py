@@ -24,7 +24,7 @@ _pool: ThreadPoolExecutor | None = None
 def executor() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
-        from tether.django.conf import setting
+        from tether.conf import setting
 
         _pool = ThreadPoolExecutor(setting("SYNC_THREADS"), thread_name_prefix="tether-sync")
     return _pool

@@ -12,13 +12,11 @@ from typing import Any
 
 from django.core import signing
 
+from tether.errors import InvalidToken
+
 SESSION_SALT = "tether.session"
 STATIC_SALT = "tether.static"
 FLASH_SALT = "tether.flash"
-
-
-class InvalidToken(Exception):
-    """A token that is forged, expired, or bound to another view or element."""
 
 
 @dataclass(frozen=True, slots=True)

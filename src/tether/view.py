@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from tether.assigns import Assigns
 from tether.asyncs import AsyncResult
+from tether.errors import UnknownEvent
 from tether.sync import run_sync
 
 if TYPE_CHECKING:
@@ -23,10 +24,6 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 CLEAR_FLASH = "lv:clear-flash"
-
-
-class UnknownEvent(LookupError):
-    """An event name the view has no handler for."""
 
 
 def event(name: str | Callable[..., Any] | None = None) -> Any:

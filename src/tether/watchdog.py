@@ -123,7 +123,7 @@ def ensure_started() -> Watchdog | None:
         stop()  # a new loop (tests run one per test): watch that one instead
     from django.conf import settings
 
-    from tether.django.conf import setting
+    from tether.conf import setting
 
     conf = setting("WATCHDOG")
     enabled = conf.get("ENABLED")

@@ -10,7 +10,8 @@ import json
 import pytest
 
 from tether import protocol
-from tether.protocol import MalformedFrame, decode, encode, encode_with_payload, reply
+from tether.errors import MalformedFrame
+from tether.protocol import decode, encode, encode_with_payload, reply
 
 
 def test_decode_accepts_a_v2_frame() -> None:

@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from tether.view import CLEAR_FLASH, LiveView, Navigation, UnknownEvent, event, view_path
+from tether.errors import UnknownEvent
+from tether.view import CLEAR_FLASH, LiveView, Navigation, event, view_path
 
 
 class Counter(LiveView):

@@ -19,7 +19,7 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, s
 )
 from django.utils.datastructures import MultiValueDict
 
-Scope = dict[str, Any]
+from tether.types import Scope
 
 
 def header(scope: Scope, name: bytes) -> str | None:

@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    from tether.django.conf import DEFAULTS
+    from tether.conf import DEFAULTS
 
     messages: list[CheckMessage] = []
     user = getattr(settings, "TETHER", {})

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from tether import protocol, tokens
-from tether.django.conf import setting
+from tether.conf import setting
 from tether.rendering import ViewRenderer
 from tether.sync import call
 from tether.view import view_path

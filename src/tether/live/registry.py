@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING
 
 from tether import protocol
-from tether.django.conf import setting
+from tether.conf import setting
 from tether.live.collector import collector
 
 if TYPE_CHECKING:

@@ -22,11 +22,12 @@ from django.http import HttpRequest, QueryDict
 
 from tether import protocol, templates, tokens
 from tether.asyncs import AsyncResult
+from tether.errors import EventError, InvalidToken, JoinRefused
 from tether.live.shared import shared_payloads
 from tether.pubsub import Message
 from tether.rendering import ViewRenderer
 from tether.sync import call
-from tether.view import DeadHost, Effects, LiveView, Timer, UnknownEvent
+from tether.view import DeadHost, Effects, LiveView, Timer
 
 if TYPE_CHECKING:
     from tether.live.owner import Owner
@@ -56,18 +57,6 @@ class Transport(Protocol):
     def session_closed(self, session: LiveSession) -> None: ...
 
     def overloaded(self, reason: str) -> None: ...
-
-
-class JoinRefused(Exception):
-    """A join the client may not make; ``response`` is the error reply's body."""
-
-    def __init__(self, response: dict[str, Any]) -> None:
-        super().__init__(response)
-        self.response = response
-
-
-class EventError(Exception):
-    """A client event the view refuses; the client gets an error reply, the view lives on."""
 
 
 class _Timer:
@@ -308,7 +297,7 @@ class LiveSession:
     # -- the runner ------------------------------------------------------------
 
     async def _run(self) -> None:
-        from tether.django.conf import setting
+        from tether.conf import setting
 
         limit = float(setting("HANDLER_TIMEOUT"))
         try:
@@ -491,9 +480,9 @@ class LiveSession:
         after idling: they stayed). ``wait`` polls a little for a state that
         the previous process may still be writing (a deploy: its sockets close
         before its views are frozen)."""
-        from tether.django.conf import setting
+        from tether.conf import setting
         from tether.django.views import user_id
-        from tether.state import ThawRefused, get_state_store, thaw
+        from tether.state import ThawRefused, get_state_store, state_ttl, thaw
         from tether.view import view_path
 
         store = get_state_store()
@@ -605,10 +594,7 @@ class LiveSession:
                 value.setlist(protocol.TARGET, [str(t) for t in target])
         elif value is None:
             value = {}
-        try:
-            result = await call(self.view.handle_event, payload[protocol.EVENT_NAME], value)
-        except UnknownEvent as exc:
-            raise EventError(str(exc)) from None
+        result = await call(self.view.handle_event, payload[protocol.EVENT_NAME], value)
         response = await self._update_response()
         if kind == protocol.TYPE_HOOK and isinstance(result, dict):
             response.setdefault(protocol.DIFF_KEY, {})[protocol.REPLY] = result
@@ -701,8 +687,8 @@ async def admit(
     from django.urls import Resolver404, resolve
     from django.utils.module_loading import import_string
 
+    from tether.conf import setting
     from tether.django import auth
-    from tether.django.conf import setting
 
     element_id = topic.removeprefix(protocol.LV_TOPIC_PREFIX)
     max_age = float(setting("TOKEN_MAX_AGE"))
@@ -713,7 +699,7 @@ async def admit(
         static = tokens.verify_static(
             payload.get(protocol.STATIC_TOKEN), element_id=element_id, max_age=max_age
         )
-    except tokens.InvalidToken as exc:
+    except InvalidToken as exc:
         logger.info("join on %s refused: %s", topic, exc)
         raise JoinRefused({protocol.REASON: protocol.REASON_STALE}) from None
     navigating = protocol.REDIRECT in payload and payload.get(protocol.REDIRECT) is not None
@@ -761,8 +747,3 @@ async def _quietly(awaitable: Any, what: str) -> bool:
         logger.warning("%s failed: %r", what, exc)
         return False
     return True
-
-
-def state_ttl(conf: dict[str, Any]) -> float:
-    options = {str(k).upper(): v for k, v in (conf.get("OPTIONS") or {}).items()}
-    return float(options.get("TTL", 3600))

@@ -13,21 +13,18 @@ import enum
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
 from tether import protocol
+from tether.conf import setting
 from tether.django import auth
-from tether.django.conf import setting
+from tether.errors import MalformedFrame
 from tether.live.owner import Owner
 from tether.live.session import LiveSession
+from tether.types import Receive, Scope, Send
 
 logger = logging.getLogger("tether.socket")
-
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class SocketState(enum.Enum):
@@ -119,7 +116,7 @@ class LiveSocket:
                 return
             try:
                 frame = protocol.decode(text)
-            except protocol.MalformedFrame as exc:
+            except MalformedFrame as exc:
                 self.close(protocol.CLOSE_PROTOCOL_ERROR, f"malformed frame: {exc}")
                 return
             self.last_seen = time.monotonic()

@@ -3,15 +3,8 @@
 See docs/pubsub.md.
 """
 
-from tether.pubsub.base import (
-    Callback,
-    Message,
-    PubSub,
-    PubSubClosed,
-    PubSubError,
-    PubSubUnavailable,
-    Subscription,
-)
+from tether.errors import PubSubClosed, PubSubError, PubSubUnavailable
+from tether.pubsub.base import Callback, Message, PubSub, Subscription
 from tether.pubsub.config import build_pubsub, get_pubsub, reset_pubsub
 from tether.pubsub.memory import MemoryPubSub
 

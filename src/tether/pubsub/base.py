@@ -24,24 +24,14 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tether.errors import PubSubClosed
+
 if TYPE_CHECKING:
     from tether.presence import PresenceStore
 
 logger = logging.getLogger("tether.pubsub")
 
 Callback = Callable[["Message"], None]
-
-
-class PubSubError(Exception):
-    """Base class of the errors raised by ``tether.pubsub``."""
-
-
-class PubSubUnavailable(PubSubError):
-    """The backend cannot reach its transport; the message was not sent."""
-
-
-class PubSubClosed(PubSubError):
-    """The backend was used after ``close()``."""
 
 
 @dataclass(frozen=True, slots=True)

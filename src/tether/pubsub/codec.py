@@ -16,14 +16,12 @@ import pickle
 from collections.abc import Sequence
 from typing import Any
 
+from tether.errors import BadSignature
+
 VERSION = b"\x01"
 MAC_SIZE = 32
 # blake2b's personalisation separates these keys from any other use of SECRET_KEY.
 _PERSON = b"tether.pubsub"
-
-
-class BadSignature(ValueError):
-    """The frame is malformed or was not signed with a known key."""
 
 
 def _derive(secret: str | bytes) -> bytes:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from django.utils.module_loading import import_string
-
+from tether.conf import build, tether_settings
 from tether.pubsub.base import PubSub
 
 _lock = threading.Lock()
@@ -19,12 +18,7 @@ def build_pubsub(config: dict[str, Any]) -> PubSub:
     Option names are passed lower-cased as keyword arguments, so
     ``{"URL": ..., "PREFIX": ...}`` and ``{"url": ..., "prefix": ...}`` both work.
     """
-    backend = import_string(config["BACKEND"])
-    options = {k.lower(): v for k, v in (config.get("OPTIONS") or {}).items()}
-    pubsub = backend(**options)
-    if not isinstance(pubsub, PubSub):
-        raise TypeError(f"{config['BACKEND']} is not a tether.pubsub.PubSub")
-    return pubsub
+    return build(config, PubSub)  # type: ignore[type-abstract]
 
 
 def get_pubsub() -> PubSub:
@@ -32,8 +26,6 @@ def get_pubsub() -> PubSub:
     global _pubsub
     with _lock:
         if _pubsub is None:
-            from tether.django.conf import tether_settings
-
             _pubsub = build_pubsub(tether_settings()["PUBSUB"])
         return _pubsub
 

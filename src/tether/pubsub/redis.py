@@ -27,8 +27,9 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from tether.pubsub.base import Message, PubSub, PubSubClosed, PubSubUnavailable, stop_task
-from tether.pubsub.codec import MAC_SIZE, BadSignature, Codec
+from tether.errors import BadSignature, PubSubClosed, PubSubUnavailable
+from tether.pubsub.base import Message, PubSub, stop_task
+from tether.pubsub.codec import MAC_SIZE, Codec
 
 if TYPE_CHECKING:
     from tether.presence import PresenceStore

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
+from tether.errors import BadSignature, PubSubError, PubSubUnavailable
 from tether.presence import Emit, Meta, PresenceDiff, PresenceStore
-from tether.pubsub.base import PubSubError, PubSubUnavailable, stop_task
-from tether.pubsub.codec import BadSignature
+from tether.pubsub.base import stop_task
 
 if TYPE_CHECKING:
     from tether.pubsub.redis import RedisPubSub

@@ -17,24 +17,10 @@ from typing import Any
 
 from django.conf import settings
 
+from tether.errors import FreezeError, ThawRefused
+
 VERSION = 1
 _SALT = b"tether.state.v1"
-
-
-class FreezeError(TypeError):
-    """An assign that cannot be frozen (an open file, a socket, a lock...)."""
-
-    def __init__(self, view: str, attribute: str, reason: str) -> None:
-        super().__init__(
-            f"{view}.{attribute} cannot be frozen ({reason}); list it in {view}.transient "
-            "and rebuild it in on_thaw()"
-        )
-        self.view = view
-        self.attribute = attribute
-
-
-class ThawRefused(ValueError):
-    """A frozen state that is forged, expired, or belongs to another view or user."""
 
 
 @dataclass(slots=True)

@@ -4,14 +4,22 @@
 browser; ``ServerProcess`` runs a project under uvicorn for end-to-end tests.
 """
 
+from tether.errors import LiveTestError, SocketClosed, ViewCrashed
 from tether.testing.server import ServerProcess
 
-__all__ = ["LiveClient", "LiveTestError", "LiveViewTest", "ServerProcess", "ViewCrashed"]
+__all__ = [
+    "LiveClient",
+    "LiveTestError",
+    "LiveViewTest",
+    "ServerProcess",
+    "SocketClosed",
+    "ViewCrashed",
+]
 
 
 def __getattr__(name: str) -> object:
     # The client needs Django settings and BeautifulSoup; import it on first use.
-    if name in ("LiveClient", "LiveTestError", "LiveViewTest", "ViewCrashed"):
+    if name in ("LiveClient", "LiveViewTest"):
         from tether.testing import client
 
         return getattr(client, name)

@@ -18,7 +18,7 @@ import itertools
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -27,22 +27,11 @@ import httpx
 from bs4 import BeautifulSoup, Tag
 
 from tether import protocol
+from tether.errors import LiveTestError, SocketClosed, ViewCrashed
 from tether.templates.client import ClientTree
+from tether.types import ASGIApp
 
-ASGIApp = Callable[..., Awaitable[None]]
 BASE_URL = "http://testserver"
-
-
-class LiveTestError(AssertionError):
-    """A test asked for something the page cannot do; the message says what."""
-
-
-class ViewCrashed(LiveTestError):
-    """The view raised on the server; the message carries the server's traceback."""
-
-
-class SocketClosed(LiveTestError):
-    """The server closed the socket."""
 
 
 class _CrashLog(logging.Handler):

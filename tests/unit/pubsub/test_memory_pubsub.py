@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tether.errors import ConfigurationError
 from tether.pubsub import (
     MemoryPubSub,
     Message,
@@ -156,7 +157,7 @@ def test_build_pubsub_from_an_alias_dict() -> None:
 
 
 def test_build_pubsub_refuses_a_non_backend() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(ConfigurationError, match="is not a tether.pubsub.base.PubSub"):
         build_pubsub({"BACKEND": "collections.OrderedDict"})
 
 

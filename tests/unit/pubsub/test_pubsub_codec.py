@@ -4,7 +4,8 @@ import pickle
 
 import pytest
 
-from tether.pubsub.codec import BadSignature, Codec
+from tether.errors import BadSignature
+from tether.pubsub.codec import Codec
 
 
 def test_round_trip() -> None:

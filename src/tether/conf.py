@@ -6,10 +6,15 @@ like ``CACHES`` and ``CHANNEL_LAYERS``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
+
+from tether.errors import ConfigurationError
+
+T = TypeVar("T")
 
 DEFAULTS: dict[str, Any] = {
     "PUBSUB": {"BACKEND": "tether.pubsub.memory.MemoryPubSub", "OPTIONS": {}},
@@ -76,3 +81,27 @@ def _merge() -> dict[str, Any]:
 
 def setting(name: str) -> Any:
     return tether_settings()[name]
+
+
+def options(config: dict[str, Any] | None) -> dict[str, Any]:
+    """An alias dict's ``OPTIONS`` as keyword arguments: ``{"URL": ...}`` gives ``url=...``."""
+    raw = (config or {}).get("OPTIONS") or {}
+    return {str(key).lower(): value for key, value in raw.items()}
+
+
+def build(config: dict[str, Any], base: type[T], **defaults: Any) -> T:
+    """Instantiate ``{"BACKEND": dotted path, "OPTIONS": {...}}`` and check its type.
+
+    ``defaults`` fill options the user left out.
+    """
+    path = config.get("BACKEND")
+    if not isinstance(path, str):
+        raise ConfigurationError(f"an alias dict needs a 'BACKEND' dotted path, got {path!r}")
+    try:
+        backend = import_string(path)
+    except ImportError as exc:
+        raise ConfigurationError(f"BACKEND {path!r} cannot be imported: {exc}") from exc
+    instance = backend(**{**defaults, **options(config)})
+    if not isinstance(instance, base):
+        raise ConfigurationError(f"{path} is not a {base.__module__}.{base.__qualname__}")
+    return instance
