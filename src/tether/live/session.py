@@ -23,6 +23,7 @@ from django.http import HttpRequest, QueryDict
 from tether import protocol, templates, tokens
 from tether.asyncs import AsyncResult
 from tether.errors import EventError, InvalidToken, JoinRefused
+from tether.live.payloads import event_params
 from tether.live.shared import shared_payloads
 from tether.pubsub import Message
 from tether.rendering import ViewRenderer
@@ -585,15 +586,7 @@ class LiveSession:
         if not isinstance(payload, dict) or not isinstance(payload.get(protocol.EVENT_NAME), str):
             raise EventError("malformed event payload")
         kind = payload.get(protocol.EVENT_TYPE)
-        value = payload.get(protocol.VALUE)
-        if kind == protocol.TYPE_FORM:
-            value = QueryDict(value if isinstance(value, str) else "", mutable=True)
-            target = (payload.get(protocol.META) or {}).get(protocol.TARGET)
-            if isinstance(target, list) and target:
-                # Which field changed, as Phoenix passes it: params["_target"].
-                value.setlist(protocol.TARGET, [str(t) for t in target])
-        elif value is None:
-            value = {}
+        value = event_params(kind, payload.get(protocol.VALUE), payload.get(protocol.META))
         result = await call(self.view.handle_event, payload[protocol.EVENT_NAME], value)
         response = await self._update_response()
         if kind == protocol.TYPE_HOOK and isinstance(result, dict):
