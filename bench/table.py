@@ -42,7 +42,8 @@ def measure(repeats: int = 500) -> dict[str, Any]:
         _configure_django()
         from django.template import Context, Engine
 
-        from tether.templates import compile, diff, dumps
+        from tether.protocol import dumps
+        from tether.templates import compile, diff
     except ImportError as exc:
         return {"error": f"tether.templates unavailable: {exc}"}
 

@@ -4,6 +4,7 @@
     ├── ConfigurationError        settings.TETHER names something unusable
     ├── ProtocolError             the client broke the channel protocol
     │   └── MalformedFrame        a frame that is not a V2 array (also ValueError)
+    ├── IllegalTransition         a live session asked to move between states it cannot (a bug)
     ├── InvalidToken              a session, static or flash token fails its checks
     ├── BadSignature              a signed blob (pub/sub, frozen state) is forged (also ValueError)
     ├── JoinRefused               a join the client may not make; ``response`` is the reply
@@ -43,6 +44,10 @@ class ProtocolError(TetherError):
 
 class MalformedFrame(ProtocolError, ValueError):
     """A text frame that is not a V2 ``[join_ref, ref, topic, event, payload]`` array."""
+
+
+class IllegalTransition(TetherError):
+    """A live session was asked to move between two states it cannot: a bug in Tether."""
 
 
 class InvalidToken(TetherError):

@@ -7,6 +7,7 @@ client is a deliberate change to this module and its golden tests.
 
 from __future__ import annotations
 
+import enum
 import json
 from typing import Any, Final
 
@@ -40,6 +41,11 @@ DIFF: Final = "diff"
 REDIRECT: Final = "redirect"
 LIVE_REDIRECT: Final = "live_redirect"
 NAVIGATIONS: Final = (LIVE_PATCH, LIVE_REDIRECT, REDIRECT)
+
+# The client's built-in event behind phx-click="lv:clear-flash".
+CLEAR_FLASH: Final = "lv:clear-flash"
+# The cookie that carries a signed flash across a full-page redirect.
+FLASH_COOKIE: Final = "__phoenix_flash__"
 
 # Event types in an `event` payload.
 TYPE_FORM: Final = "form"
@@ -100,6 +106,17 @@ ATTR_SESSION: Final = "data-phx-session"
 ATTR_STATIC: Final = "data-phx-static"
 ATTR_MAIN: Final = "data-phx-main"
 ID_PREFIX: Final = "phx-"
+
+
+class Mailbox(enum.Enum):
+    """What a live session's mailbox holds: one item is handled at a time, in order."""
+
+    JOIN = "join"
+    EVENT = "event"
+    PATCH = "patch"
+    INFO = "info"
+    ASYNC = "async"
+
 
 # WebSocket close codes.
 CLOSE_NORMAL: Final = 1000

@@ -77,3 +77,8 @@ def _load(value: object, salt: str, max_age: float) -> Any:
         raise InvalidToken("token expired") from None
     except signing.BadSignature:
         raise InvalidToken("bad signature") from None
+
+
+def view_path(cls: type) -> str:
+    """The dotted path a token names a view by."""
+    return f"{cls.__module__}.{cls.__qualname__}"

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
+from tether import protocol
 from tether.assigns import Assigns
 from tether.asyncs import AsyncResult
+from tether.django.views import live_view
+from tether.effects import Effects, Navigation, NavKind
 from tether.errors import UnknownEvent
 from tether.sync import run_sync
 
@@ -22,8 +24,6 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, QueryDict
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-CLEAR_FLASH = "lv:clear-flash"
 
 
 def event(name: str | Callable[..., Any] | None = None) -> Any:
@@ -103,27 +103,6 @@ class DeadHost:
         await get_pubsub().broadcast(topic, message)
 
 
-@dataclass(slots=True)
-class Navigation:
-    kind: str  # "patch", "navigate" or "redirect"
-    to: str
-    replace: bool = False
-
-
-@dataclass(slots=True)
-class Effects:
-    """What a handler asked for besides changing assigns; drained after each handler."""
-
-    navigation: Navigation | None = None
-    events: list[tuple[str, Any]] = field(default_factory=list)
-    reply: dict[str, Any] | None = None
-
-    def drain(self) -> Effects:
-        taken = Effects(self.navigation, self.events, self.reply)
-        self.navigation, self.events, self.reply = None, [], None
-        return taken
-
-
 class LiveView(Assigns):
     """A Django view that stays alive over a WebSocket.
 
@@ -174,7 +153,7 @@ class LiveView(Assigns):
     async def handle_event(self, event: str, payload: Any) -> Any:
         """Dispatch a client event to the method marked ``@event(name)``."""
         found = self._event_handlers.get(event)
-        if found is None and event == CLEAR_FLASH:
+        if found is None and event == protocol.CLEAR_FLASH:
             # The client's built-in phx-click="lv:clear-flash" (phx-value-key optional).
             key = payload.get("key") if isinstance(payload, dict) else None
             self.clear_flash(str(key) if key else None)
@@ -212,6 +191,20 @@ class LiveView(Assigns):
             return user is not None and bool(user.has_perms(wanted))
         return True
 
+    # -- what the runtime reads and sets (dead render and live session) ----------
+
+    def attach(self, host: Host) -> None:
+        """Run under ``host`` from now on (the live session, or ``DeadHost``)."""
+        object.__setattr__(self, "_host", host)
+
+    def take_effects(self) -> Effects:
+        """What the last handlers asked for besides assigns: navigation, pushed events."""
+        return self._effects.drain()
+
+    def restore_flash(self, flash: dict[str, str]) -> None:
+        """Carry a flash over from the previous page or a frozen state."""
+        self._flash.update(flash)
+
     # -- state ----------------------------------------------------------------
 
     @property
@@ -237,15 +230,15 @@ class LiveView(Assigns):
 
     def push_patch(self, to: str, *, replace: bool = False) -> None:
         """Change the URL without remounting; ``handle_params`` runs again."""
-        self._effects.navigation = Navigation("patch", to, replace)
+        self._effects.navigation = Navigation(NavKind.PATCH, to, replace)
 
     def push_navigate(self, to: str, *, replace: bool = False) -> None:
         """Go to another live view over the same socket."""
-        self._effects.navigation = Navigation("navigate", to, replace)
+        self._effects.navigation = Navigation(NavKind.NAVIGATE, to, replace)
 
     def redirect(self, to: str) -> None:
         """Leave with a full page load."""
-        self._effects.navigation = Navigation("redirect", to)
+        self._effects.navigation = Navigation(NavKind.REDIRECT, to)
 
     def push_event(self, name: str, payload: Any) -> None:
         """Send an event to client hooks and ``window`` listeners (``phx:<name>``)."""
@@ -308,8 +301,7 @@ class LiveView(Assigns):
 
     @classmethod
     def as_view(cls) -> Callable[..., Any]:
-        from tether.django.views import live_view
-
+        """The Django view for a URL pattern: the dead render, then the socket takes over."""
         return live_view(cls)
 
 
@@ -326,7 +318,3 @@ def _takes_argument(fn: Callable[..., Any], *, bound: bool = True) -> bool:
     if not bound and positional and positional[0].kind is not positional[0].VAR_POSITIONAL:
         positional = positional[1:]  # self
     return bool(positional)
-
-
-def view_path(cls: type[LiveView]) -> str:
-    return f"{cls.__module__}.{cls.__qualname__}"

@@ -2,8 +2,9 @@
 
 A thread watches a timestamp the loop refreshes every few milliseconds. When
 the loop falls silent for longer than the threshold, the thread reads the
-loop thread's current stack, finds the live view handler on it, and logs the
-view class, the handler name and the stack while the code is still blocking.
+loop thread's current stack and the task the loop is running; a live
+session publishes the step that task is handling (``steps``), so the log
+names the view class, the handler and the stack while the code still blocks.
 The loop's cost is one callback per quarter threshold.
 """
 
@@ -15,38 +16,59 @@ import sys
 import threading
 import time
 import traceback
-from types import FrameType
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.conf import settings
+
+from tether.conf import setting
+from tether.protocol import EVENT_NAME, Mailbox
 
 logger = logging.getLogger("tether.watchdog")
 
 _HANDLERS = {
-    "join": "mount",
-    "info": "handle_info",
-    "async": "handle_async",
-    "patch": "handle_params",
+    Mailbox.JOIN: "mount",
+    Mailbox.INFO: "handle_info",
+    Mailbox.ASYNC: "handle_async",
+    Mailbox.PATCH: "handle_params",
 }
 
 
-def describe_handler(frame: FrameType | None) -> tuple[str, str] | None:
-    """(view class, handler name) of the LiveSession step on this stack, if any."""
-    from tether.live.session import LiveSession
+class Runner(Protocol):
+    """A live session, as the watchdog sees it: the class of the view it runs
+    (known only once a join is admitted, so read at report time)."""
 
-    while frame is not None:
-        if frame.f_code is LiveSession._step.__code__:
-            session = frame.f_locals.get("self")
-            kind = frame.f_locals.get("kind")
-            payload = frame.f_locals.get("payload")
-            view = getattr(session, "view_cls", None)
-            view_name = view.__qualname__ if isinstance(view, type) else "?"
-            if kind == "event" and isinstance(payload, dict):
-                event = str(payload.get("event"))
-                found = getattr(view, "_event_handlers", {}).get(event)
-                method = found[0] if found else "handle_event"
-                return view_name, f"{method} (event {event!r})"
-            return view_name, _HANDLERS.get(str(kind), str(kind))
-        frame = frame.f_back
-    return None
+    view_cls: type
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What a live session's runner is handling: published for the watchdog to read."""
+
+    runner: Runner
+    kind: Mailbox
+    payload: Any
+
+    def describe(self) -> tuple[str, str]:
+        """(view class, handler name), e.g. ``("Shop", "add (event 'add-item')")``."""
+        view = self.runner.view_cls
+        view_name = view.__qualname__
+        if self.kind is Mailbox.EVENT and isinstance(self.payload, dict):
+            name = str(self.payload.get(EVENT_NAME))
+            found = getattr(view, "_event_handlers", {}).get(name)
+            method = found[0] if found else "handle_event"
+            return view_name, f"{method} (event {name!r})"
+        return view_name, _HANDLERS.get(self.kind, self.kind.value)
+
+
+#: The step each runner task is in; a task appears only while it handles something.
+steps: dict[asyncio.Task[Any], Step] = {}
+
+
+def describe_task(task: asyncio.Task[Any] | None) -> tuple[str, str] | None:
+    """(view class, handler name) of the step ``task`` is running, if it runs one."""
+    step = steps.get(task) if task is not None else None
+    return step.describe() if step is not None else None
 
 
 class Watchdog:
@@ -93,7 +115,8 @@ class Watchdog:
 
     def _report(self, lag: float) -> None:
         frame: Any = sys._current_frames().get(self._loop_thread)
-        where = describe_handler(frame)
+        # The task the loop is running now: read from this thread, a plain dict lookup.
+        where = describe_task(asyncio.current_task(self._loop)) if self._loop else None
         stack = "".join(traceback.format_stack(frame, limit=12)) if frame else "(no stack)"
         if where is None:
             logger.warning(
@@ -121,10 +144,6 @@ def ensure_started() -> Watchdog | None:
         if _running._loop is asyncio.get_running_loop():
             return _running
         stop()  # a new loop (tests run one per test): watch that one instead
-    from django.conf import settings
-
-    from tether.conf import setting
-
     conf = setting("WATCHDOG")
     enabled = conf.get("ENABLED")
     if enabled is None:

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tether.live.registry import registry
+from tether.live.session import SessionState
 from tether.state import freeze, get_state_store, thaw
 from tether.testing import LiveClient
 
@@ -118,8 +119,8 @@ async def test_an_unfreezable_assign_is_named_and_the_view_keeps_working(
     session = next(s for sock in registry.sockets if (s := sock.sessions.get(view.topic)))
     assert session.view is not None
     object.__setattr__(session.view, "lock", threading.Lock())
-    with caplog.at_level(logging.WARNING, logger="tether.session"):
-        assert session._frozen() is None
+    with caplog.at_level(logging.WARNING, logger="tether.freezing"):
+        assert await registry.freeze_idle(0.0) == 0
     del session
     messages = " ".join(r.getMessage() for r in caplog.records)
     assert "Echo.lock cannot be frozen" in messages
@@ -131,7 +132,8 @@ async def test_idle_views_are_frozen_and_thaw_on_the_next_event(live_client: Liv
     view = await _wizard_at_step_two(live_client)
     assert await registry.freeze_idle(0.0) >= 1
     session = next(s for sock in registry.sockets if (s := sock.sessions.get(view.topic)))
-    assert session.frozen and session.view is None and session.rendered is None
+    assert session.state is SessionState.FROZEN
+    assert session.view is None and session.rendered is None
     del session
     await view.submit("#add-item", {"item": "third"})
     assert _items(view) == ["first", "second", "third"]

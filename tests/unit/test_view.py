@@ -5,8 +5,11 @@ from typing import Any
 
 import pytest
 
+from tether.effects import Navigation, NavKind
 from tether.errors import UnknownEvent
-from tether.view import CLEAR_FLASH, LiveView, Navigation, event, view_path
+from tether.protocol import CLEAR_FLASH
+from tether.tokens import view_path
+from tether.view import LiveView, event
 
 
 class Counter(LiveView):
@@ -140,16 +143,16 @@ def test_flash_is_not_an_assign() -> None:
 @pytest.mark.parametrize(
     ("call", "expected"),
     [
-        (lambda v: v.push_patch("/?page=2"), Navigation("patch", "/?page=2", False)),
-        (lambda v: v.push_patch("/?p=3", replace=True), Navigation("patch", "/?p=3", True)),
-        (lambda v: v.push_navigate("/chat"), Navigation("navigate", "/chat", False)),
-        (lambda v: v.redirect("/login"), Navigation("redirect", "/login", False)),
+        (lambda v: v.push_patch("/?page=2"), Navigation(NavKind.PATCH, "/?page=2", False)),
+        (lambda v: v.push_patch("/?p=3", replace=True), Navigation(NavKind.PATCH, "/?p=3", True)),
+        (lambda v: v.push_navigate("/chat"), Navigation(NavKind.NAVIGATE, "/chat", False)),
+        (lambda v: v.redirect("/login"), Navigation(NavKind.REDIRECT, "/login", False)),
     ],
 )
 def test_navigation_is_recorded_and_drained(call: Any, expected: Navigation) -> None:
     view = counter()
     call(view)
-    taken = view._effects.drain()
+    taken = view.take_effects()
     assert taken.navigation == expected
     assert view._effects.navigation is None
 
@@ -158,17 +161,17 @@ def test_last_navigation_wins() -> None:
     view = counter()
     view.push_patch("/a")
     view.redirect("/b")
-    assert view._effects.drain().navigation == Navigation("redirect", "/b")
+    assert view.take_effects().navigation == Navigation(NavKind.REDIRECT, "/b")
 
 
 def test_push_event_is_recorded_and_drained() -> None:
     view = counter()
     view.push_event("highlight", {"id": 1})
     view.push_event("scroll", None)
-    taken = view._effects.drain()
+    taken = view.take_effects()
     assert taken.events == [("highlight", {"id": 1}), ("scroll", None)]
     assert view._effects.events == []
-    assert view._effects.drain().events == []
+    assert view.take_effects().events == []
 
 
 def test_effects_are_not_assigns() -> None:

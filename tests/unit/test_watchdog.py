@@ -2,16 +2,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 import time
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from tether.live.session import LiveSession, State
+from tether.protocol import Mailbox
 from tether.view import LiveView, event
-from tether.watchdog import Watchdog, describe_handler
+from tether.watchdog import Step, Watchdog, describe_task, steps
 
 
 class Shop(LiveView):
@@ -20,45 +19,41 @@ class Shop(LiveView):
         pass
 
 
-def described_inside_step(kind: str, payload: Any) -> tuple[str, str] | None:
-    """Run the real LiveSession._step on a stand-in session and describe the stack
-    from inside the handler it calls, as the watchdog thread sees it."""
-    captured: list[tuple[str, str] | None] = []
-
-    async def capture(*args: Any) -> None:
-        captured.append(describe_handler(sys._getframe()))
-
-    session = SimpleNamespace(
-        view_cls=Shop,
-        state=State.JOINED,
-        view=None,
-        _join=capture,
-        _event=capture,
-        _params=capture,
-    )
-    coro = LiveSession._step(session, kind, "1", payload)  # type: ignore[arg-type]
-    with pytest.raises(StopIteration):
-        coro.send(None)
-    return captured[0]
+def described(kind: Mailbox, payload: Any) -> tuple[str, str]:
+    return Step(SimpleNamespace(view_cls=Shop), kind, payload).describe()
 
 
-def test_describe_handler_names_the_event_method() -> None:
-    found = described_inside_step("event", {"event": "add-item", "type": "click"})
+def test_a_step_names_the_event_method() -> None:
+    found = described(Mailbox.EVENT, {"event": "add-item", "type": "click"})
     assert found == ("Shop", "add (event 'add-item')")
 
 
-def test_describe_handler_unknown_event_falls_back_to_handle_event() -> None:
-    found = described_inside_step("event", {"event": "nope"})
-    assert found == ("Shop", "handle_event (event 'nope')")
+def test_an_unknown_event_falls_back_to_handle_event() -> None:
+    assert described(Mailbox.EVENT, {"event": "nope"}) == ("Shop", "handle_event (event 'nope')")
 
 
-def test_describe_handler_names_mount_for_a_join() -> None:
-    assert described_inside_step("join", {}) == ("Shop", "mount")
+def test_a_join_step_names_mount() -> None:
+    assert described(Mailbox.JOIN, {}) == ("Shop", "mount")
 
 
-def test_describe_handler_outside_a_session() -> None:
-    assert describe_handler(sys._getframe()) is None
-    assert describe_handler(None) is None
+def test_the_view_class_is_read_when_reported_not_when_published() -> None:
+    # A join publishes its step before admission names the view's class.
+    session = SimpleNamespace(view_cls=LiveView)
+    step = Step(session, Mailbox.JOIN, {})
+    session.view_cls = Shop
+    assert step.describe() == ("Shop", "mount")
+
+
+async def test_describe_task_reads_the_published_step_of_the_running_task() -> None:
+    task = asyncio.current_task()
+    assert task is not None
+    assert describe_task(task) is None
+    steps[task] = Step(SimpleNamespace(view_cls=Shop), Mailbox.INFO, "tick")
+    try:
+        assert describe_task(task) == ("Shop", "handle_info")
+    finally:
+        del steps[task]
+    assert describe_task(None) is None
 
 
 async def test_watchdog_counts_a_blocked_loop(caplog: pytest.LogCaptureFixture) -> None:

@@ -10,24 +10,31 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.views import redirect_to_login
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.middleware.csrf import get_token
+from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from tether import protocol, tokens
 from tether.conf import setting
+from tether.effects import NavKind
 from tether.rendering import ViewRenderer
 from tether.sync import call
-from tether.view import view_path
 
 if TYPE_CHECKING:
     from tether.view import LiveView
 
-FLASH_COOKIE = "__phoenix_flash__"
+
+def redirect_to_login(next_url: str) -> HttpResponseRedirect:
+    """To ``LOGIN_URL``, coming back here after, as ``login_required`` does."""
+    login = QueryDict(mutable=True)
+    login[REDIRECT_FIELD_NAME] = next_url
+    return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{login.urlencode(safe='/')}")
 
 
 def new_element_id() -> str:
@@ -48,7 +55,7 @@ def container(
     flash: dict[str, str] | None = None,
 ) -> str:
     session = tokens.sign_session(
-        tokens.SessionToken(view_path(view_cls), element_id, user_id(user))
+        tokens.SessionToken(tokens.view_path(view_cls), element_id, user_id(user))
     )
     return format_html(
         '<div id="{}" {} {}="{}" {}="{}">{}</div>',
@@ -73,16 +80,18 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             raise PermissionDenied
-        flash = tokens.verify_flash(request.COOKIES.get(FLASH_COOKIE))
-        live._flash.update(flash)
+        flash = tokens.verify_flash(request.COOKIES.get(protocol.FLASH_COOKIE))
+        live.restore_flash(flash)
         await call(live.mount, request, **kwargs)
         await call(live.handle_params, request.GET, request.build_absolute_uri())
-        navigation = live._effects.drain().navigation
-        if navigation is not None and navigation.kind != "patch":
+        navigation = live.take_effects().navigation
+        if navigation is not None and navigation.kind is not NavKind.PATCH:
             redirect = HttpResponseRedirect(navigation.to)
-            if live._flash:
+            if live.flash:
                 # The next page reads it, as the client does after a live redirect.
-                redirect.set_cookie(FLASH_COOKIE, tokens.sign_flash(live._flash), max_age=60)
+                redirect.set_cookie(
+                    protocol.FLASH_COOKIE, tokens.sign_flash(live.flash), max_age=60
+                )
             return redirect
         renderer = ViewRenderer(view_cls, request)
         html = (await renderer.render(live)).to_html()
@@ -91,7 +100,7 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
         page = render_to_string(
             view_cls.layout or setting("LAYOUT"),
             {
-                "live": container(view_cls, element_id, user, html, live._flash),
+                "live": container(view_cls, element_id, user, html, live.flash),
                 "page_title": live.get_assigns().get("page_title", ""),
                 "view": live,
             },
@@ -99,7 +108,7 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
         )
         response = HttpResponse(page)
         if flash:
-            response.delete_cookie(FLASH_COOKIE)
+            response.delete_cookie(protocol.FLASH_COOKIE)
         return response
 
     view.view_class = view_cls  # type: ignore[attr-defined]

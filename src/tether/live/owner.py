@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
+
+logger = logging.getLogger("tether.owner")
 
 
 class Owner:
@@ -73,3 +76,15 @@ class Owner:
             task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def best_effort(awaitable: Awaitable[Any], what: str, *, timeout: float = 2.0) -> bool:
+    """Await ``awaitable`` on the way out: a failure or a dead Redis is logged, not raised,
+    so that one broken service cannot keep a view or socket from closing."""
+    try:
+        async with asyncio.timeout(timeout):
+            await awaitable
+    except Exception as exc:
+        logger.warning("%s failed: %r", what, exc)
+        return False
+    return True

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from tether import protocol
+from tether import protocol, watchdog
 from tether.conf import setting
 from tether.live.collector import collector
+from tether.live.session import LiveSession
 
-if TYPE_CHECKING:
-    from tether.live.socket import LiveSocket
+
+class LiveSocket(Protocol):
+    """What the registry needs of an open socket."""
+
+    last_seen: float
+    sessions: dict[str, LiveSession]
+
+    def close(self, code: int = ..., reason: str = ...) -> None: ...
 
 
 class Registry:
@@ -25,8 +32,6 @@ class Registry:
 
     def add(self, socket: LiveSocket) -> None:
         self.sockets.add(socket)
-        from tether import watchdog
-
         watchdog.ensure_started()
         conf = setting("GC")
         if conf.get("FREEZE"):
@@ -63,8 +68,6 @@ class Registry:
         """Close every socket (server shutdown): clients reconnect elsewhere."""
         for socket in list(self.sockets):
             socket.close(code, "server shutting down")
-        from tether import watchdog
-
         watchdog.stop()
         collector.uninstall()
         sweeper, self._sweeper = self._sweeper, None

@@ -1,10 +1,22 @@
-"""One joined live view on a socket.
+"""One joined live view on a socket: a mailbox and an explicit state machine.
 
 A session runs its view's work strictly one item at a time, in arrival
-order: the join, client events, patches, ``handle_info`` messages. The view's
-state never changes between two ``await``s of someone else's code. The
-session starts a runner task only while it has work, so an idle page costs
-no task at all.
+order: the join, client events, patches, ``handle_info`` messages and load
+results (``protocol.Mailbox``). The view's state never changes between two
+``await``s of someone else's code. The session starts a runner task only
+while it has work, so an idle page costs no task at all.
+
+States::
+
+    JOINING ──> JOINED <──> FROZEN      (idle: the view lives in the state store)
+       │          │           │
+       └──────────┴───────────┴──> CLOSED
+
+Any other transition is a bug and raises ``IllegalTransition``. The view's
+services (timers, topics, presence, loads) live on its ``ViewHost``; who may
+join is ``live/join.py``; freezing is ``live/freezing.py``; URLs and
+navigation are ``live/navigation.py``; what goes on the wire is assembled by
+the pure ``templates.message``.
 """
 
 from __future__ import annotations
@@ -14,24 +26,26 @@ import enum
 import logging
 import time
 import traceback
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import urljoin, urlsplit
+from typing import Any, Protocol
 
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest
 
-from tether import protocol, templates, tokens
-from tether.asyncs import AsyncResult
-from tether.errors import EventError, InvalidToken, JoinRefused
+from tether import protocol, templates, tokens, watchdog
+from tether.conf import setting
+from tether.effects import Effects, NavKind
+from tether.errors import EventError, IllegalTransition, JoinRefused
+from tether.live import freezing
+from tether.live.host import ViewHost
+from tether.live.join import admit
+from tether.live.navigation import handle_params, nav_payload, settle_params
+from tether.live.owner import Owner, best_effort
 from tether.live.payloads import event_params
 from tether.live.shared import shared_payloads
+from tether.protocol import Mailbox
 from tether.pubsub import Message
 from tether.rendering import ViewRenderer
 from tether.sync import call
-from tether.view import DeadHost, Effects, LiveView, Timer
-
-if TYPE_CHECKING:
-    from tether.live.owner import Owner
+from tether.view import DeadHost, LiveView
 
 logger = logging.getLogger("tether.session")
 
@@ -39,17 +53,25 @@ MAILBOX_LIMIT = 1000
 CLOSED_HOST = DeadHost()
 # A rejoining client may beat the old process's write of the frozen state.
 REJOIN_STATE_WAIT = 0.5
-MAX_PATCHES_PER_STEP = 8
 
 
-class State(enum.Enum):
+class SessionState(enum.Enum):
     JOINING = "joining"
     JOINED = "joined"
+    FROZEN = "frozen"
     CLOSED = "closed"
 
 
+_ALLOWED = {
+    SessionState.JOINING: {SessionState.JOINED, SessionState.CLOSED},
+    SessionState.JOINED: {SessionState.FROZEN, SessionState.CLOSED},
+    SessionState.FROZEN: {SessionState.JOINED, SessionState.CLOSED},
+    SessionState.CLOSED: set(),
+}
+
+
 class Transport(Protocol):
-    """What a session needs of its socket."""
+    """What a session needs of its socket (or of a test's stand-in)."""
 
     owner: Owner
 
@@ -60,37 +82,14 @@ class Transport(Protocol):
     def overloaded(self, reason: str) -> None: ...
 
 
-class _Timer:
-    __slots__ = ("_cancelled", "_handle", "_session")
-
-    def __init__(self, session: LiveSession) -> None:
-        self._session = session
-        self._handle: asyncio.TimerHandle | None = None
-        self._cancelled = False
-
-    def cancel(self) -> None:
-        self._cancelled = True
-        session = self._session
-        session._timers.pop(self, None)
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            session._soon(session.transport.owner.cancel_timer, handle)
-
-
 class LiveSession:
     """Binds one LiveView instance to the topic ``lv:<element id>`` of a socket."""
 
     __slots__ = (
-        "_loads",
-        "_loop",
         "_mailbox",
-        "_presences",
         "_runner",
-        "_subscriptions",
-        "_timers",
-        "connected",
         "element_id",
-        "frozen",
+        "host",
         "join_ref",
         "last_active",
         "rendered",
@@ -112,31 +111,28 @@ class LiveSession:
         self.topic = topic
         self.join_ref = join_ref
         self.scope = scope
+        self.element_id = topic.removeprefix(protocol.LV_TOPIC_PREFIX)
         self.view_cls: type[LiveView] = LiveView
         self.request = HttpRequest()
-        self.state = State.JOINING
+        self.state = SessionState.JOINING
         self.view: LiveView | None = None
+        self.host: ViewHost | None = None
         self.renderer: ViewRenderer | None = None
         self.rendered: templates.Rendered | None = None
         self.url = ""
-        self.connected = True
-        # Small containers: an idle page should cost as little as possible.
-        self._mailbox: list[tuple[str, str | None, Any]] = []
-        self._runner: asyncio.Task[None] | None = None
-        self._timers: dict[_Timer, None] = {}
-        self._subscriptions: dict[str, Any] = {}
-        self._loads: dict[str, asyncio.Task[None]] = {}
-        self._loop = asyncio.get_running_loop()
-        self._presences: list[tuple[str, str, dict[str, Any]]] = []
-        self.element_id = topic.removeprefix(protocol.LV_TOPIC_PREFIX)
         self.last_active = time.monotonic()
-        # Idle-frozen: the view and its rendered tree live in the state store.
-        self.frozen = False
+        self._mailbox: list[tuple[Mailbox, str | None, Any]] = []
+        self._runner: asyncio.Task[None] | None = None
+
+    def _become(self, state: SessionState) -> None:
+        if state not in _ALLOWED[self.state]:
+            raise IllegalTransition(f"{self.topic}: {self.state.value} -> {state.value}")
+        self.state = state
 
     # -- entry points used by the socket -------------------------------------
 
-    def enqueue(self, kind: str, ref: str | None, payload: Any) -> None:
-        if self.state is State.CLOSED:
+    def enqueue(self, kind: Mailbox, ref: str | None, payload: Any) -> None:
+        if self.state is SessionState.CLOSED:
             return
         if len(self._mailbox) >= MAILBOX_LIMIT:
             self.transport.overloaded(f"{self.topic}: more than {MAILBOX_LIMIT} pending events")
@@ -146,8 +142,8 @@ class LiveSession:
             self._runner = self.transport.owner.spawn(self._run(), name=f"tether {self.topic}")
 
     def deliver(self, message: Any) -> None:
-        """A message for ``handle_info`` (timers, ``send``, pub/sub)."""
-        self.enqueue("info", None, message)
+        """A message for ``handle_info``, as from ``send`` or a topic."""
+        self.enqueue(Mailbox.INFO, None, message)
 
     async def close(self, *, freeze: bool = False) -> None:
         """Stop the view: cancel its timers, subscriptions and pending work.
@@ -155,159 +151,66 @@ class LiveSession:
         With ``freeze`` (the socket went away, or the server is stopping) the
         view's state goes to the state store first, so a rejoin resumes it.
         """
-        if self.state is State.CLOSED:
+        state = self.state
+        if state is SessionState.CLOSED:
             return
-        if freeze and self.state is State.JOINED and not self.frozen:
+        if freeze and state is SessionState.JOINED:
             await self._store_frozen()
-        elif not freeze and self.frozen:
-            await self._discard_frozen()
-        joined = self.state is State.JOINED and self.view is not None
-        self.state = State.CLOSED
-        if joined and self.view is not None:
-            await _quietly(call(self.view.terminate), "terminate")
+        elif not freeze and state is SessionState.FROZEN:
+            await freezing.discard(self.element_id)
+        self._become(SessionState.CLOSED)
+        view, self.view = self.view, None
+        if state is SessionState.JOINED and view is not None:
+            await best_effort(call(view.terminate), "terminate")
         self._mailbox.clear()
-        for timer in list(self._timers):
-            timer.cancel()
-        self._timers.clear()
-        for task in self._loads.values():
-            task.cancel()
-        self._loads.clear()
-        for topic in list(self._subscriptions):
-            await self.unsubscribe(topic)
-        if self._presences:
-            self._presences.clear()
-            from tether.presence import get_presence
-
-            await _quietly(get_presence().untrack_owner(self), "untrack")
+        if self.host is not None:
+            await self.host.close()
         runner = self._runner
         if runner is not None and runner is not asyncio.current_task():
             runner.cancel()
         self.transport.session_closed(self)
         # No reference cycle outlives the view: it is freed by reference
         # counting alone, even when the collector has frozen it (see registry).
-        view, self.view = self.view, None
         if view is not None:
-            object.__setattr__(view, "_host", CLOSED_HOST)
+            view.attach(CLOSED_HOST)
+        self.host = None
         self.renderer = None
         self.rendered = None
 
-    # -- the Host protocol, seen by the view ---------------------------------
-
-    def _soon(self, fn: Callable[..., object], *args: Any) -> None:
-        """Run ``fn`` on the loop: at once there, or from a plain def handler's thread."""
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is self._loop:
-            fn(*args)
-        else:
-            self._loop.call_soon_threadsafe(fn, *args)
-
-    def send(self, message: Any, delay: float = 0.0, *, repeat: bool = False) -> Timer:
-        timer = _Timer(self)
-        if delay <= 0 and not repeat:
-            self._soon(self.deliver, message)
-            return timer
-        self._timers[timer] = None
-        self._soon(self._schedule, timer, message, delay, repeat)
-        return timer
-
-    def _schedule(self, timer: _Timer, message: Any, delay: float, repeat: bool) -> None:
-        if timer._cancelled or self.state is State.CLOSED:
-            return
-
-        def fire() -> None:
-            if timer._cancelled or self.state is State.CLOSED:
-                return
-            self.deliver(message)
-            if repeat:
-                timer._handle = self.transport.owner.call_later(delay, fire)
-            else:
-                self._timers.pop(timer, None)
-
-        timer._handle = self.transport.owner.call_later(delay, fire)
-
-    async def subscribe(self, topic: str) -> None:
-        if topic in self._subscriptions or self.state is State.CLOSED:
-            return
-        from tether.pubsub import get_pubsub
-
-        pubsub = get_pubsub()
-        await pubsub.start()
-        self._subscriptions[topic] = await pubsub.subscribe(topic, self._on_message, owner=self)
-
-    async def unsubscribe(self, topic: str) -> None:
-        handle = self._subscriptions.pop(topic, None)
-        if handle is not None:
-            await handle.unsubscribe()
-
-    async def track(self, topic: str, key: str, meta: dict[str, Any]) -> None:
-        from tether.presence import get_presence
-
-        presence = get_presence()
-        await presence.start()
-        await presence.track(topic, key, meta, owner=self)
-        self._presences.append((topic, key, meta))
-
-    def start_async(
-        self, name: str, fn: Callable[..., Any], args: tuple[Any, ...], *, assign: bool
-    ) -> None:
-        self._soon(self._start_load, name, fn, args, assign)
-
-    def _start_load(
-        self, name: str, fn: Callable[..., Any], args: tuple[Any, ...], assign: bool
-    ) -> None:
-        if self.state is State.CLOSED:
-            return
-        self.cancel_async(name)
-
-        async def load() -> None:
-            try:
-                outcome = AsyncResult.success(await call(fn, *args))
-            except Exception as exc:
-                logger.info("%s: load %r failed: %r", self.view_cls.__qualname__, name, exc)
-                outcome = AsyncResult.failure(exc)
-            self.enqueue("async", None, (name, outcome, assign))
-
-        task = self.transport.owner.spawn(load(), name=f"tether load {name}")
-        self._loads[name] = task
-        task.add_done_callback(
-            lambda t: self._loads.pop(name, None) if self._loads.get(name) is t else None
-        )
-
-    def cancel_async(self, name: str) -> bool:
-        task = self._loads.pop(name, None)
-        if task is None:
+    async def freeze_idle(self) -> bool:
+        """Release an idle view's memory; the next event or message thaws it."""
+        if (
+            self.state is not SessionState.JOINED
+            or self._mailbox
+            or self._runner is not None
+            or (self.host is not None and self.host.busy)
+        ):
             return False
-        self._soon(task.cancel)
+        if not await self._store_frozen():
+            return False
+        self._become(SessionState.FROZEN)
+        self.view = None
+        self.renderer = None
+        self.rendered = None
         return True
-
-    async def broadcast_from(self, topic: str, message: Any) -> None:
-        from tether.pubsub import get_pubsub
-
-        pubsub = get_pubsub()
-        await pubsub.start()
-        await pubsub.broadcast_from(self, topic, message)
-
-    def _on_message(self, message: Any) -> None:
-        # The Message itself travels, so that views rendering the same diff for it
-        # share one encoded payload (see _push_update).
-        self.enqueue("info", None, message)
 
     # -- the runner ------------------------------------------------------------
 
-    async def _run(self) -> None:
-        from tether.conf import setting
+    def _deliver(self, kind: Mailbox, payload: Any) -> None:
+        self.enqueue(kind, None, payload)
 
+    async def _run(self) -> None:
         limit = float(setting("HANDLER_TIMEOUT"))
+        task = asyncio.current_task()
+        assert task is not None
         try:
-            while self._mailbox and self.state is not State.CLOSED:
+            while self._mailbox and self.state is not SessionState.CLOSED:
                 kind, ref, payload = self._mailbox.pop(0)
                 self.last_active = time.monotonic()
+                watchdog.steps[task] = watchdog.Step(self, kind, payload)
                 deadline = asyncio.timeout(limit)
                 try:
-                    if self.frozen and kind != "join":
+                    if self.state is SessionState.FROZEN:
                         await self._thaw_idle()
                     async with deadline:
                         await self._step(kind, ref, payload)
@@ -325,48 +228,49 @@ class LiveSession:
                         self._reply(
                             ref, protocol.STATUS_ERROR, {protocol.REASON: protocol.REASON_TIMEOUT}
                         )
-                    await self._crash(f"{kind} handler ran past {limit:g}s")
+                    await self._crash(f"{kind.value} handler ran past {limit:g}s")
                 except Exception:
-                    if kind == "join":
+                    if kind is Mailbox.JOIN:
                         self._reply(ref, protocol.STATUS_ERROR, {protocol.REASON: "join crashed"})
                     # As in Phoenix, a crash answers with phx_error, not a reply:
                     # the client rejoins, and the view mounts fresh.
                     await self._crash(traceback.format_exc())
         finally:
+            watchdog.steps.pop(task, None)
             self._runner = None
-        if self._mailbox and self.state is not State.CLOSED:
+        if self._mailbox and self.state is not SessionState.CLOSED:
             self._runner = self.transport.owner.spawn(self._run(), name=f"tether {self.topic}")
 
-    async def _step(self, kind: str, ref: str | None, payload: Any) -> None:
-        if kind == "join":
+    async def _step(self, kind: Mailbox, ref: str | None, payload: Any) -> None:
+        if kind is Mailbox.JOIN:
             await self._join(ref, payload)
-        elif self.state is not State.JOINED:
             return
-        elif kind == "event":
-            await self._event(ref, payload)
-        elif kind == "info":
-            assert self.view is not None
+        view = self.view
+        if self.state is not SessionState.JOINED or view is None:
+            return
+        if kind is Mailbox.EVENT:
+            await self._event(view, ref, payload)
+        elif kind is Mailbox.INFO:
             broadcast = payload if isinstance(payload, Message) else None
-            await call(self.view.handle_info, payload.payload if broadcast else payload)
-            await self._push_update(broadcast)
-        elif kind == "async":
-            assert self.view is not None
+            await call(view.handle_info, broadcast.payload if broadcast else payload)
+            await self._push_update(view, broadcast)
+        elif kind is Mailbox.ASYNC:
             name, outcome, assign = payload
             if assign:
-                setattr(self.view, name, outcome)
+                setattr(view, name, outcome)
             else:
-                await call(self.view.handle_async, name, outcome)
-            await self._push_update()
-        elif kind == "patch":
+                await call(view.handle_async, name, outcome)
+            await self._push_update(view)
+        elif kind is Mailbox.PATCH:
             url = payload.get(protocol.URL) if isinstance(payload, dict) else None
             if not isinstance(url, str):
                 raise EventError("live_patch needs a url")
-            await self._params(url)
-            self._reply(ref, protocol.STATUS_OK, await self._update_response())
+            self.url = await handle_params(view, self.url, url)
+            self._reply(ref, protocol.STATUS_OK, await self._update(view))
 
     async def _crash(self, details: str) -> None:
         logger.error("%s (%s) crashed:\n%s", self.view_cls.__qualname__, self.topic, details)
-        if self.state is State.CLOSED:
+        if self.state is SessionState.CLOSED:
             return
         self.transport.push(
             protocol.encode(self.join_ref, self.join_ref, self.topic, protocol.PHX_ERROR, {})
@@ -376,175 +280,91 @@ class LiveSession:
     # -- join ------------------------------------------------------------------
 
     async def _join(self, ref: str | None, payload: Any) -> None:
-        if not isinstance(payload, dict):
-            raise JoinRefused({protocol.REASON: "malformed join"})
-        self.view_cls, self.request = await admit(self.scope, self.topic, payload)
-        url = str(payload.get(protocol.URL) or payload.get(protocol.REDIRECT) or self.request.path)
+        admission = await admit(self.scope, self.topic, payload)
+        self.view_cls, self.request = admission.view_cls, admission.request
         view = self._new_view()
-        view._flash.update(getattr(self.request, "tether_flash", {}))
-        view._flash.update(tokens.verify_flash(payload.get(protocol.FLASH)))
-        self.renderer = ViewRenderer(self.view_cls, self.request)
-        params = payload.get(protocol.PARAMS)
-        rejoin = (
-            isinstance(params, dict)
-            and isinstance(params.get(protocol.MOUNTS_PARAM), int)
-            and params[protocol.MOUNTS_PARAM] > 0
-        )
+        view.restore_flash(admission.flash)
+        view.restore_flash(tokens.verify_flash(payload.get(protocol.FLASH)))
         thawed = None
-        if "redirect" not in payload:
+        if not admission.navigating:
+            params = payload.get(protocol.PARAMS)
+            mounts = params.get(protocol.MOUNTS_PARAM) if isinstance(params, dict) else None
+            rejoin = isinstance(mounts, int) and mounts > 0
             thawed = await self._thaw(view, wait=REJOIN_STATE_WAIT if rejoin else 0.0)
-        if thawed is not None and thawed.url == url:
-            effects = view._effects.drain()
+        if thawed is not None and self.url == admission.url:
+            effects = view.take_effects()
         else:
             if thawed is None:
-                kwargs = getattr(self.request, "resolver_match", None)
-                await call(view.mount, self.request, **(kwargs.kwargs if kwargs else {}))
-            effects = await self._params_settled(url)
-        response: dict[str, Any] = {}
+                match = self.request.resolver_match
+                await call(view.mount, self.request, **(match.kwargs if match else {}))
+            self.url, effects = await settle_params(view, self.url, admission.url)
         nav = effects.navigation
-        if nav is not None and nav.kind == "redirect":
-            self._reply(ref, protocol.STATUS_ERROR, {protocol.REDIRECT: self._nav_payload(nav)})
+        if nav is not None and nav.kind is not NavKind.PATCH:
+            # Mount sent the user elsewhere: the join fails with where to go.
+            self._reply(ref, protocol.STATUS_ERROR, {nav.kind.value: nav_payload(nav, view.flash)})
             await self.close()
             return
-        if nav is not None and nav.kind == "navigate":
-            self._reply(
-                ref, protocol.STATUS_ERROR, {protocol.LIVE_REDIRECT: self._nav_payload(nav)}
-            )
-            await self.close()
-            return
-        if nav is not None:
-            response[protocol.LIVE_PATCH] = self._nav_payload(nav)
         changed = view.pop_changed()
+        assert self.renderer is not None
         self.rendered = await self.renderer.render(view)
-        rendered = templates.diff(None, self.rendered)
+        title = None
         if "page_title" in changed or "page_title" in view.get_assigns():
-            rendered[protocol.TITLE] = str(view.get_assigns().get("page_title", ""))
-        if effects.events:
-            rendered[protocol.EVENTS] = [[n, p] for n, p in effects.events]
-        response[protocol.RENDERED] = rendered
-        response[protocol.LIVEVIEW_VERSION_KEY] = protocol.LIVEVIEW_VERSION
-        self.state = State.JOINED
+            title = str(view.get_assigns().get("page_title", ""))
+        response: dict[str, Any] = {
+            protocol.RENDERED: templates.message(
+                None, self.rendered, join=True, title=title, events=effects.events
+            ),
+            protocol.LIVEVIEW_VERSION_KEY: protocol.LIVEVIEW_VERSION,
+        }
+        if nav is not None:
+            response[protocol.LIVE_PATCH] = nav_payload(nav, view.flash)
+        self._become(SessionState.JOINED)
         self._reply(ref, protocol.STATUS_OK, response)
 
     def _new_view(self) -> LiveView:
+        if self.host is None:
+            self.host = ViewHost(self.transport.owner, self._deliver, self.view_cls.__qualname__)
         view = self.view_cls()
         view.request = self.request
-        object.__setattr__(view, "_host", self)
+        view.attach(self.host)
         self.view = view
+        self.renderer = ViewRenderer(self.view_cls, self.request)
         return view
 
     # -- freezing and thawing ----------------------------------------------------
 
-    def _frozen(self) -> bytes | None:
-        from tether.django.views import user_id
-        from tether.state import FreezeError, Frozen, freeze
-        from tether.view import view_path
-
-        view = self.view
-        if view is None:
-            return None
-        state = Frozen(
-            view=view_path(self.view_cls),
-            element_id=self.element_id,
-            user_id=user_id(getattr(self.request, "user", None)),
-            url=self.url,
-            assigns=view.get_assigns(),
-            flash=dict(view._flash),
-            topics=list(self._subscriptions),
-            presences=list(self._presences),
-        )
-        try:
-            return freeze(state, transient=tuple(self.view_cls.transient))
-        except FreezeError as exc:
-            logger.warning("not freezing %s: %s", self.topic, exc)
-        except Exception as exc:  # flash or presence metas that cannot be pickled
-            logger.warning("not freezing %s: %r", self.topic, exc)
-        return None
-
     async def _store_frozen(self) -> bool:
-        from tether.state import get_state_store
-
-        blob = self._frozen()
-        if blob is None:
+        if self.view is None or self.host is None:
             return False
-        return await _quietly(get_state_store().put(self.element_id, blob), "freeze")
-
-    async def _discard_frozen(self) -> None:
-        from tether.state import get_state_store
-
-        await _quietly(get_state_store().delete(self.element_id), "discard state")
+        blob = freezing.frozen_blob(
+            self.view,
+            element_id=self.element_id,
+            request=self.request,
+            url=self.url,
+            topics=self.host.topics,
+            presences=self.host.presences,
+        )
+        return blob is not None and await freezing.store(self.element_id, blob)
 
     async def _thaw(self, view: LiveView, *, relink: bool = True, wait: float = 0.0) -> Any:
         """Restore ``view`` from the store, if a valid frozen state waits there.
 
         ``relink`` re-subscribes the topics and re-tracks the presences (not
-        after idling: they stayed). ``wait`` polls a little for a state that
-        the previous process may still be writing (a deploy: its sockets close
-        before its views are frozen)."""
-        from tether.conf import setting
-        from tether.django.views import user_id
-        from tether.state import ThawRefused, get_state_store, state_ttl, thaw
-        from tether.view import view_path
-
-        store = get_state_store()
-        deadline = time.monotonic() + wait
-        try:
-            blob = await store.take(self.element_id)
-            while blob is None and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-                blob = await store.take(self.element_id)
-        except Exception as exc:
-            logger.warning("state store unavailable, mounting %s fresh: %r", self.topic, exc)
+        after idling: they stayed)."""
+        state = await freezing.take(self.view_cls, self.element_id, self.request, wait=wait)
+        if state is None:
             return None
-        if blob is None:
-            return None
-        try:
-            state = thaw(
-                blob,
-                view=view_path(self.view_cls),
-                element_id=self.element_id,
-                user_id=user_id(getattr(self.request, "user", None)),
-                max_age=state_ttl(setting("STATE")),
-            )
-        except ThawRefused as exc:
-            logger.warning("frozen state for %s refused (%s): mounting fresh", self.topic, exc)
-            return None
-        for name, value in state.assigns.items():
-            object.__setattr__(view, name, value)
-        view._flash.update(state.flash)
+        freezing.restore(view, state)
         self.url = state.url
-        if relink:
-            for topic in state.topics:
-                await self.subscribe(topic)
-            for topic, key, meta in state.presences:
-                await self.track(topic, key, meta)
+        if relink and self.host is not None:
+            await self.host.relink(state.topics, state.presences)
         await call(view.on_thaw)
         view.pop_changed()
         return state
 
-    async def freeze_idle(self) -> bool:
-        """Release an idle view's memory; the next event or message thaws it."""
-        if (
-            self.state is not State.JOINED
-            or self.frozen
-            or self._mailbox
-            or self._runner is not None
-            or self._timers
-            or self._loads
-        ):
-            return False
-        if not await self._store_frozen():
-            return False
-        self.frozen = True
-        self.view = None
-        self.renderer = None
-        self.rendered = None
-        return True
-
     async def _thaw_idle(self) -> None:
-        self.frozen = False
+        self._become(SessionState.JOINED)
         view = self._new_view()
-        self.renderer = ViewRenderer(self.view_cls, self.request)
         # The subscriptions and presences stayed while the view was frozen.
         if await self._thaw(view, relink=False) is None:
             self.view = None  # never thawed: nothing of it to terminate
@@ -553,88 +373,53 @@ class LiveSession:
                 "the client rejoins and the view mounts fresh"
             )
 
-    async def _params(self, url: str) -> None:
-        assert self.view is not None
-        # handle_params always sees an absolute URL, as at the dead render and join.
-        url = urljoin(self.url or url, url)
-        self.url = url
-        query = urlsplit(url).query
-        await call(self.view.handle_params, QueryDict(query), url)
+    # -- events and updates --------------------------------------------------------
 
-    async def _params_settled(self, url: str) -> Effects:
-        """Run handle_params, following patches it asks for (bounded)."""
-        await self._params(url)
-        assert self.view is not None
-        effects = self.view._effects.drain()
-        for _ in range(MAX_PATCHES_PER_STEP):
-            nav = effects.navigation
-            if nav is None or nav.kind != "patch":
-                break
-            events = effects.events
-            await self._params(nav.to)
-            effects = self.view._effects.drain()
-            effects.events = events + effects.events
-            if effects.navigation is None:
-                effects.navigation = nav
-                break
-        return effects
-
-    # -- events ------------------------------------------------------------------
-
-    async def _event(self, ref: str | None, payload: Any) -> None:
-        assert self.view is not None
+    async def _event(self, view: LiveView, ref: str | None, payload: Any) -> None:
         if not isinstance(payload, dict) or not isinstance(payload.get(protocol.EVENT_NAME), str):
             raise EventError("malformed event payload")
         kind = payload.get(protocol.EVENT_TYPE)
         value = event_params(kind, payload.get(protocol.VALUE), payload.get(protocol.META))
-        result = await call(self.view.handle_event, payload[protocol.EVENT_NAME], value)
-        response = await self._update_response()
-        if kind == protocol.TYPE_HOOK and isinstance(result, dict):
-            response.setdefault(protocol.DIFF_KEY, {})[protocol.REPLY] = result
-        self._reply_encoded(ref, response)
+        result = await call(view.handle_event, payload[protocol.EVENT_NAME], value)
+        reply = result if kind == protocol.TYPE_HOOK and isinstance(result, dict) else None
+        self._reply(ref, protocol.STATUS_OK, await self._update(view, reply=reply))
 
-    async def _update_response(self) -> dict[str, Any]:
-        """Render what changed, and fold navigation into the reply as the client expects."""
-        assert self.view is not None
-        effects = self.view._effects.drain()
+    async def _update(
+        self, view: LiveView, effects: Effects | None = None, reply: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """After a handler: the reply body, with the diff and any navigation the client expects."""
+        if effects is None:
+            effects = view.take_effects()
         nav = effects.navigation
-        response: dict[str, Any] = {}
-        if nav is not None and nav.kind == "patch":
-            patched = await self._params_settled(nav.to)
+        if nav is not None and nav.kind is NavKind.PATCH:
+            self.url, patched = await settle_params(view, self.url, nav.to)
             effects.events += patched.events
             nav = patched.navigation or nav
-        diff = await self._diff(effects)
-        if diff:
-            response[protocol.DIFF_KEY] = diff
+        diff = await self._diff(view, effects, reply)
+        response: dict[str, Any] = {protocol.DIFF_KEY: diff} if diff else {}
         if nav is not None:
-            key = dict(zip(("patch", "navigate", "redirect"), protocol.NAVIGATIONS, strict=True))
-            response[key[nav.kind]] = self._nav_payload(nav)
+            response[nav.kind.value] = nav_payload(nav, view.flash)
         return response
 
-    async def _diff(self, effects: Effects) -> dict[str, Any]:
-        assert self.view is not None and self.renderer is not None
-        changed = self.view.pop_changed()
-        diff: dict[str, Any] = {}
-        if self.rendered is None:
-            # Thawed after idling: the client gets the whole tree again.
-            new = await self.renderer.render(self.view)
-            diff = templates.diff(None, new)
-            diff.pop(protocol.REPLY, None)  # at the top level the client reads "r" as a reply
+    async def _diff(
+        self, view: LiveView, effects: Effects, reply: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        assert self.renderer is not None
+        changed = view.pop_changed()
+        old, new = self.rendered, None
+        if old is None or changed:
+            # No tree after an idle thaw: the client gets the whole tree again.
+            new = await self.renderer.render(view, old, changed if old is not None else None)
             self.rendered = new
-        elif changed:
-            new = await self.renderer.render(self.view, self.rendered, changed)
-            diff = templates.diff(self.rendered, new)
-            self.rendered = new
-            if "page_title" in changed:
-                diff[protocol.TITLE] = str(self.view.get_assigns().get("page_title", ""))
-        if effects.events:
-            diff[protocol.EVENTS] = [[n, p] for n, p in effects.events]
-        return diff
+        title = None
+        if old is not None and "page_title" in changed:
+            title = str(view.get_assigns().get("page_title", ""))
+        return templates.message(old, new, title=title, events=effects.events, reply=reply)
 
-    async def _push_update(self, broadcast: Message | None = None) -> None:
-        """After handle_info: push the diff, then any navigation, as server pushes."""
-        response = await self._update_response()
-        diff = response.pop(protocol.DIFF_KEY, None)
+    async def _push_update(self, view: LiveView, broadcast: Message | None = None) -> None:
+        """After handle_info or a load: push the diff, then any navigation, as server pushes."""
+        response = await self._update(view)
+        diff = response.get(protocol.DIFF_KEY)
         if diff:
             encoded = shared_payloads.encode(broadcast, diff)
             self.transport.push(
@@ -648,95 +433,5 @@ class LiveSession:
                     protocol.encode(self.join_ref, None, self.topic, event, response[event])
                 )
 
-    def _nav_payload(self, nav: Any) -> dict[str, Any]:
-        payload: dict[str, Any] = {protocol.TO: nav.to}
-        if nav.kind != "redirect":
-            payload[protocol.KIND] = protocol.KIND_REPLACE if nav.replace else protocol.KIND_PUSH
-        if nav.kind != "patch" and self.view is not None and self.view._flash:
-            payload[protocol.FLASH] = tokens.sign_flash(self.view._flash)
-        return payload
-
-    # -- replies -------------------------------------------------------------------
-
     def _reply(self, ref: str | None, status: str, response: Any) -> None:
         self.transport.push(protocol.reply(self.join_ref, ref, self.topic, status, response))
-
-    def _reply_encoded(self, ref: str | None, response: dict[str, Any]) -> None:
-        self._reply(ref, protocol.STATUS_OK, response)
-
-
-SessionFactory = Callable[..., LiveSession]
-
-
-async def admit(
-    scope: dict[str, Any], topic: str, payload: dict[str, Any]
-) -> tuple[type[LiveView], HttpRequest]:
-    """Check a join: tokens, CSRF, the URL's view, the user and access rules.
-
-    Refusals use the reasons the client acts on: ``stale`` and
-    ``unauthorized`` make it reload the page, which renders a fresh view or
-    sends the user to log in.
-    """
-    from django.urls import Resolver404, resolve
-    from django.utils.module_loading import import_string
-
-    from tether.conf import setting
-    from tether.django import auth
-
-    element_id = topic.removeprefix(protocol.LV_TOPIC_PREFIX)
-    max_age = float(setting("TOKEN_MAX_AGE"))
-    try:
-        token = tokens.verify_session(
-            payload.get(protocol.SESSION), element_id=element_id, max_age=max_age
-        )
-        static = tokens.verify_static(
-            payload.get(protocol.STATIC_TOKEN), element_id=element_id, max_age=max_age
-        )
-    except InvalidToken as exc:
-        logger.info("join on %s refused: %s", topic, exc)
-        raise JoinRefused({protocol.REASON: protocol.REASON_STALE}) from None
-    navigating = protocol.REDIRECT in payload and payload.get(protocol.REDIRECT) is not None
-    url = payload.get(protocol.REDIRECT) if navigating else payload.get(protocol.URL)
-    if not isinstance(url, str):
-        raise JoinRefused({protocol.REASON: protocol.REASON_STALE})
-    request = auth.build_request(scope, url)
-    await auth.load_session_and_user(request)
-    params = payload.get(protocol.PARAMS)
-    csrf = params.get(protocol.CSRF_PARAM) if isinstance(params, dict) else None
-    if not await auth.csrf_token_valid(request, csrf or scope.get("tether.csrf_token")):
-        logger.info("join on %s refused: CSRF token missing or wrong", topic)
-        raise JoinRefused({protocol.REASON: protocol.REASON_UNAUTHORIZED})
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        raise JoinRefused({protocol.REASON: protocol.REASON_STALE}) from None
-    view_cls = getattr(match.func, "view_class", None)
-    if not (isinstance(view_cls, type) and issubclass(view_cls, LiveView)):
-        # Live navigation to a page that is not live: load it.
-        raise JoinRefused({protocol.REDIRECT: {protocol.TO: url}})
-    if not navigating and view_cls is not import_string(token.view):
-        raise JoinRefused({protocol.REASON: protocol.REASON_STALE})
-    from tether.django.views import user_id
-
-    if user_id(request.user) != token.user_id:
-        raise JoinRefused({protocol.REASON: protocol.REASON_UNAUTHORIZED})
-    match.tried = None  # the patterns tried: only a 404 page needs them
-    request.resolver_match = match
-    probe = view_cls()
-    probe.request = request
-    if not probe.has_access(request):
-        raise JoinRefused({protocol.REASON: protocol.REASON_UNAUTHORIZED})
-    flash = static.get("flash")
-    request.tether_flash = flash if isinstance(flash, dict) else {}  # type: ignore[attr-defined]
-    return view_cls, request
-
-
-async def _quietly(awaitable: Any, what: str) -> bool:
-    """Best effort on the way out: a dead Redis must not keep a socket from closing."""
-    try:
-        async with asyncio.timeout(2.0):
-            await awaitable
-    except Exception as exc:
-        logger.warning("%s failed: %r", what, exc)
-        return False
-    return True

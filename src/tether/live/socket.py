@@ -21,7 +21,9 @@ from tether.conf import setting
 from tether.django import auth
 from tether.errors import MalformedFrame
 from tether.live.owner import Owner
+from tether.live.registry import registry
 from tether.live.session import LiveSession
+from tether.protocol import Mailbox
 from tether.types import Receive, Scope, Send
 
 logger = logging.getLogger("tether.socket")
@@ -86,8 +88,6 @@ class LiveSocket:
         await self.send({"type": "websocket.accept"})
         self.state = SocketState.OPEN
         self._task = asyncio.current_task()
-        from tether.live.registry import registry
-
         registry.add(self)
         try:
             await self._read_loop()
@@ -186,9 +186,9 @@ class LiveSocket:
             self.push(protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {}))
             self.owner.spawn(session.close())
         elif event == protocol.EVENT:
-            session.enqueue("event", ref, payload)
+            session.enqueue(Mailbox.EVENT, ref, payload)
         elif event == protocol.LIVE_PATCH:
-            session.enqueue("patch", ref, payload)
+            session.enqueue(Mailbox.PATCH, ref, payload)
         elif event in (protocol.CIDS_WILL_DESTROY, protocol.CIDS_DESTROYED):
             cids = payload.get(protocol.CIDS, []) if isinstance(payload, dict) else []
             self.push(
@@ -209,7 +209,7 @@ class LiveSocket:
             self.owner.spawn(previous.close())
         session = LiveSession(self, topic, join_ref, self.scope)
         self.sessions[topic] = session
-        session.enqueue("join", ref, payload)
+        session.enqueue(Mailbox.JOIN, ref, payload)
 
     # -- the Transport protocol, used by sessions -----------------------------------
 

@@ -7,9 +7,19 @@ diff(None, r1)  # the join's "rendered"
 diff(r1, r2)    # only what changed, e.g. {"0": "6"}
 """
 
+from tether.protocol import dumps
 from tether.templates.client import ClientTree
 from tether.templates.compile import LiveTemplate, compile
-from tether.templates.diff import diff, dumps
+from tether.templates.diff import diff, message
 from tether.templates.rendered import Comprehension, Rendered
 
-__all__ = ["ClientTree", "Comprehension", "LiveTemplate", "Rendered", "compile", "diff", "dumps"]
+__all__ = [
+    "ClientTree",
+    "Comprehension",
+    "LiveTemplate",
+    "Rendered",
+    "compile",
+    "diff",
+    "dumps",
+    "message",
+]

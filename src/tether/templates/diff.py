@@ -9,10 +9,20 @@ place, and every statics list in a message goes through the shared table
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from typing import Any
 
-from tether.protocol import KEYED, KEYED_COUNT, KEYED_MOVED, ROOT, STATIC, TEMPLATES
+from tether.protocol import (
+    EVENTS,
+    KEYED,
+    KEYED_COUNT,
+    KEYED_MOVED,
+    REPLY,
+    ROOT,
+    STATIC,
+    TEMPLATES,
+    TITLE,
+)
 from tether.templates.rendered import Comprehension, Dynamic, Rendered, Row, Statics
 
 Wire = dict[str, Any]
@@ -52,8 +62,34 @@ def diff(old: Rendered | None, new: Rendered) -> Wire:
     return out
 
 
-def dumps(message: Any) -> str:
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+def message(
+    old: Rendered | None,
+    new: Rendered | None,
+    *,
+    join: bool = False,
+    title: str | None = None,
+    events: Sequence[tuple[str, Any]] = (),
+    reply: dict[str, Any] | None = None,
+) -> Wire:
+    """Everything the client merges after a join or an update, in one map.
+
+    ``new`` is None when nothing was rendered again. A join's ``rendered``
+    keeps the root flag ``"r"``; at the top of an update the client reads
+    ``"r"`` as a hook's reply instead, so a full tree sent as an update (after
+    a thaw, or a new branch at the root) loses it, and only ``reply`` sets it.
+    """
+    out: Wire = {}
+    if new is not None:
+        out = diff(old, new)
+        if old is None and not join:
+            out.pop(ROOT, None)
+    if title is not None:
+        out[TITLE] = title
+    if events:
+        out[EVENTS] = [[name, payload] for name, payload in events]
+    if reply is not None:
+        out[REPLY] = reply
+    return out
 
 
 def _full(value: Dynamic, templates: _Templates) -> Any:

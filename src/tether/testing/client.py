@@ -490,7 +490,7 @@ class LiveViewTest:
         event, flash = self._redirect
         if flash is None or event == protocol.LIVE_REDIRECT:
             return await self.client._open(self.redirected_to, flash=flash)
-        from tether.django.views import FLASH_COOKIE
+        from tether.protocol import FLASH_COOKIE
 
         self.client.http.cookies.set(FLASH_COOKIE, flash)
         try:

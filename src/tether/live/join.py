@@ -1,0 +1,98 @@
+"""Admission: may this socket join this live view?
+
+A join is checked as the page's HTTP request was: the signed session and
+static tokens (bound to the view, the element id and the user), the CSRF
+token, the URL's view, the user and the view's access rules. Refusals use
+the reasons the client acts on: ``stale`` and ``unauthorized`` make it reload
+the page, which renders a fresh view or sends the user to log in; a
+``redirect`` makes it load the URL over HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+from django.utils.module_loading import import_string
+
+from tether import protocol, tokens
+from tether.conf import setting
+from tether.django import auth
+from tether.django.views import user_id
+from tether.errors import InvalidToken, JoinRefused
+from tether.view import LiveView
+
+logger = logging.getLogger("tether.join")
+
+
+@dataclass(slots=True)
+class Admission:
+    """What a refused-or-admitted join resolved to."""
+
+    view_cls: type[LiveView]
+    request: HttpRequest
+    url: str
+    navigating: bool  # live navigation (``redirect`` in the payload): no state to resume
+    flash: dict[str, str]
+
+
+def _refuse(reason: str) -> JoinRefused:
+    return JoinRefused({protocol.REASON: reason})
+
+
+async def admit(scope: dict[str, Any], topic: str, payload: object) -> Admission:
+    """Check a join payload; raise ``JoinRefused`` with the client's reply, or admit it."""
+    if not isinstance(payload, dict):
+        raise _refuse("malformed join")
+    element_id = topic.removeprefix(protocol.LV_TOPIC_PREFIX)
+    max_age = float(setting("TOKEN_MAX_AGE"))
+    try:
+        token = tokens.verify_session(
+            payload.get(protocol.SESSION), element_id=element_id, max_age=max_age
+        )
+        static = tokens.verify_static(
+            payload.get(protocol.STATIC_TOKEN), element_id=element_id, max_age=max_age
+        )
+    except InvalidToken as exc:
+        logger.info("join on %s refused: %s", topic, exc)
+        raise _refuse(protocol.REASON_STALE) from None
+    navigating = payload.get(protocol.REDIRECT) is not None
+    url = payload.get(protocol.REDIRECT) if navigating else payload.get(protocol.URL)
+    if not isinstance(url, str):
+        raise _refuse(protocol.REASON_STALE)
+    request = auth.build_request(scope, url)
+    await auth.load_session_and_user(request)
+    params = payload.get(protocol.PARAMS)
+    csrf = params.get(protocol.CSRF_PARAM) if isinstance(params, dict) else None
+    if not await auth.csrf_token_valid(request, csrf or scope.get("tether.csrf_token")):
+        logger.info("join on %s refused: CSRF token missing or wrong", topic)
+        raise _refuse(protocol.REASON_UNAUTHORIZED)
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        raise _refuse(protocol.REASON_STALE) from None
+    view_cls = getattr(match.func, "view_class", None)
+    if not (isinstance(view_cls, type) and issubclass(view_cls, LiveView)):
+        # Live navigation to a page that is not live: load it.
+        raise JoinRefused({protocol.REDIRECT: {protocol.TO: url}})
+    if not navigating and view_cls is not import_string(token.view):
+        raise _refuse(protocol.REASON_STALE)
+    if user_id(request.user) != token.user_id:
+        raise _refuse(protocol.REASON_UNAUTHORIZED)
+    match.tried = None  # the patterns tried: only a 404 page needs them
+    request.resolver_match = match
+    probe = view_cls()
+    probe.request = request
+    if not probe.has_access(request):
+        raise _refuse(protocol.REASON_UNAUTHORIZED)
+    flash = static.get(protocol.FLASH)
+    return Admission(
+        view_cls=view_cls,
+        request=request,
+        url=url,
+        navigating=navigating,
+        flash=flash if isinstance(flash, dict) else {},
+    )
