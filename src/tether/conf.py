@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOUND_BUFFER_BYTES": 1024 * 1024,
     # A socket that sends nothing (not even a heartbeat) for this long is closed.
     "IDLE_TIMEOUT": 90.0,
+    # Items a view may have waiting: a client past it is flooding and is disconnected;
+    # server messages past it drop the oldest waiting one (a slow view skips ahead).
+    "MAILBOX_LIMIT": 1000,
     # A handler running longer than this is cancelled and the client gets an error.
     "HANDLER_TIMEOUT": 30.0,
     # Threads for plain ``def`` handlers.

@@ -8,6 +8,7 @@ for the assigns that changed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import SynchronousOnlyOperation
@@ -15,7 +16,7 @@ from django.template import Context
 from django.template.loader import get_template
 
 from tether.sync import run_sync
-from tether.templates import LiveTemplate, Rendered, compile
+from tether.templates import LiveTemplate, Rendered, compile, message
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -24,9 +25,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("tether.render")
 
+Wire = dict[str, Any]
+
 
 class ViewRenderer:
-    __slots__ = ("engine", "extra", "in_thread", "live", "template")
+    __slots__ = ("engine", "extra", "in_thread", "live", "template", "tree")
 
     def __init__(self, view_cls: type[LiveView], request: HttpRequest) -> None:
         if not view_cls.template_name:
@@ -44,6 +47,8 @@ class ViewRenderer:
             self.extra = {k: v for k, v in self.extra.items() if k in deps.names}
         # Set once a render touched the sync ORM; later renders go to a thread directly.
         self.in_thread = False
+        # What the client holds now; None until the first render (or after an idle thaw).
+        self.tree: Rendered | None = None
 
     def context(self, view: LiveView) -> Context:
         data = dict(self.extra)
@@ -66,3 +71,33 @@ class ViewRenderer:
         return await run_sync(
             self.live.render, self.context(view), previous=previous, changed=changed
         )
+
+    # -- what the client merges ------------------------------------------------
+
+    async def join(
+        self, view: LiveView, *, title: str | None, events: Sequence[tuple[str, Any]]
+    ) -> Wire:
+        """The join reply's ``rendered``: the whole tree."""
+        self.tree = await self.render(view)
+        return message(None, self.tree, join=True, title=title, events=events)
+
+    async def update(
+        self,
+        view: LiveView,
+        changed: set[str],
+        *,
+        events: Sequence[tuple[str, Any]] = (),
+        reply: dict[str, Any] | None = None,
+    ) -> Wire:
+        """The diff after a handler: only the slots that read a changed name.
+
+        With no tree yet (the view thawed after idling) the client gets the
+        whole tree again."""
+        old, new = self.tree, None
+        if old is None or changed:
+            new = await self.render(view, old, changed if old is not None else None)
+            self.tree = new
+        title = None
+        if old is not None and "page_title" in changed:
+            title = str(view.get_assigns().get("page_title", ""))
+        return message(old, new, title=title, events=events, reply=reply)

@@ -133,7 +133,7 @@ async def test_idle_views_are_frozen_and_thaw_on_the_next_event(live_client: Liv
     assert await registry.freeze_idle(0.0) >= 1
     session = next(s for sock in registry.sockets if (s := sock.sessions.get(view.topic)))
     assert session.state is SessionState.FROZEN
-    assert session.view is None and session.rendered is None
+    assert session.view is None and session.renderer is None
     del session
     await view.submit("#add-item", {"item": "third"})
     assert _items(view) == ["first", "second", "third"]

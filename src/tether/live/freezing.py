@@ -13,15 +13,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
 
 from django.http import HttpRequest
 
 from tether.conf import setting
 from tether.django.views import user_id
 from tether.errors import FreezeError, ThawRefused
+from tether.live.host import ViewHost
 from tether.live.owner import best_effort
 from tether.state import Frozen, freeze, get_state_store, state_ttl, thaw
+from tether.sync import call
 from tether.tokens import view_path
 from tether.view import LiveView
 
@@ -32,13 +33,7 @@ POLL_EVERY = 0.05
 
 
 def frozen_blob(
-    view: LiveView,
-    *,
-    element_id: str,
-    request: HttpRequest,
-    url: str,
-    topics: list[str],
-    presences: list[tuple[str, str, dict[str, Any]]],
+    view: LiveView, host: ViewHost, *, element_id: str, request: HttpRequest, url: str
 ) -> bytes | None:
     """The signed state of ``view``, or None (logged) when it cannot be frozen."""
     view_cls = type(view)
@@ -49,8 +44,8 @@ def frozen_blob(
         url=url,
         assigns=view.get_assigns(),
         flash=view.flash,
-        topics=topics,
-        presences=presences,
+        topics=host.topics,
+        presences=host.presences,
     )
     try:
         return freeze(state, transient=tuple(view_cls.transient))
@@ -59,6 +54,14 @@ def frozen_blob(
     except Exception as exc:  # flash or presence metas that cannot be pickled
         logger.warning("not freezing %s: %r", element_id, exc)
     return None
+
+
+async def store_view(
+    view: LiveView, host: ViewHost, *, element_id: str, request: HttpRequest, url: str
+) -> bool:
+    """Freeze ``view`` into the store; False (logged) when it could not be."""
+    blob = frozen_blob(view, host, element_id=element_id, request=request, url=url)
+    return blob is not None and await store(element_id, blob)
 
 
 async def store(element_id: str, blob: bytes) -> bool:
@@ -101,8 +104,27 @@ async def take(
         return None
 
 
-def restore(view: LiveView, state: Frozen) -> None:
-    """Put a thawed state's assigns and flash back onto a fresh instance."""
+async def thaw_into(
+    view: LiveView,
+    host: ViewHost,
+    *,
+    element_id: str,
+    request: HttpRequest,
+    relink: bool = True,
+    wait: float = 0.0,
+) -> Frozen | None:
+    """Restore a fresh ``view`` from the store, if a valid frozen state waits there.
+
+    ``relink`` re-subscribes the topics and re-tracks the presences (not
+    after idling: they stayed). Then ``on_thaw`` rebuilds what was transient."""
+    state = await take(type(view), element_id, request, wait=wait)
+    if state is None:
+        return None
     for name, value in state.assigns.items():
         object.__setattr__(view, name, value)
     view.restore_flash(state.flash)
+    if relink:
+        await host.relink(state.topics, state.presences)
+    await call(view.on_thaw)
+    view.pop_changed()
+    return state

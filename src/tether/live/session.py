@@ -6,13 +6,7 @@ results (``protocol.Mailbox``). The view's state never changes between two
 ``await``s of someone else's code. The session starts a runner task only
 while it has work, so an idle page costs no task at all.
 
-States::
-
-    JOINING ──> JOINED <──> FROZEN      (idle: the view lives in the state store)
-       │          │           │
-       └──────────┴───────────┴──> CLOSED
-
-Any other transition is a bug and raises ``IllegalTransition``. The view's
+Its states are ``live/lifecycle.py``'s. The view's
 services (timers, topics, presence, loads) live on its ``ViewHost``; who may
 join is ``live/join.py``; freezing is ``live/freezing.py``; URLs and
 navigation are ``live/navigation.py``; what goes on the wire is assembled by
@@ -22,25 +16,27 @@ the pure ``templates.message``.
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 import time
 import traceback
-from typing import Any, Protocol
+from typing import Any
 
 from django.http import HttpRequest
 
-from tether import protocol, templates, tokens, watchdog
+from tether import protocol, tokens, watchdog
 from tether.conf import setting
-from tether.effects import Effects, NavKind
-from tether.errors import EventError, IllegalTransition, JoinRefused
+from tether.effects import NavKind
+from tether.errors import EventError, JoinRefused
 from tether.live import freezing
 from tether.live.host import ViewHost
+from tether.live.inbox import Inbox
 from tether.live.join import admit
+from tether.live.lifecycle import SessionState, transition
 from tether.live.navigation import handle_params, nav_payload, settle_params
-from tether.live.owner import Owner, best_effort
+from tether.live.owner import best_effort
 from tether.live.payloads import event_params
 from tether.live.shared import shared_payloads
+from tether.live.transport import Transport
 from tether.protocol import Mailbox
 from tether.pubsub import Message
 from tether.rendering import ViewRenderer
@@ -49,50 +45,21 @@ from tether.view import DeadHost, LiveView
 
 logger = logging.getLogger("tether.session")
 
-MAILBOX_LIMIT = 1000
 CLOSED_HOST = DeadHost()
 # A rejoining client may beat the old process's write of the frozen state.
 REJOIN_STATE_WAIT = 0.5
-
-
-class SessionState(enum.Enum):
-    JOINING = "joining"
-    JOINED = "joined"
-    FROZEN = "frozen"
-    CLOSED = "closed"
-
-
-_ALLOWED = {
-    SessionState.JOINING: {SessionState.JOINED, SessionState.CLOSED},
-    SessionState.JOINED: {SessionState.FROZEN, SessionState.CLOSED},
-    SessionState.FROZEN: {SessionState.JOINED, SessionState.CLOSED},
-    SessionState.CLOSED: set(),
-}
-
-
-class Transport(Protocol):
-    """What a session needs of its socket (or of a test's stand-in)."""
-
-    owner: Owner
-
-    def push(self, frame: str) -> None: ...
-
-    def session_closed(self, session: LiveSession) -> None: ...
-
-    def overloaded(self, reason: str) -> None: ...
 
 
 class LiveSession:
     """Binds one LiveView instance to the topic ``lv:<element id>`` of a socket."""
 
     __slots__ = (
-        "_mailbox",
+        "_inbox",
         "_runner",
         "element_id",
         "host",
         "join_ref",
         "last_active",
-        "rendered",
         "renderer",
         "request",
         "scope",
@@ -118,26 +85,31 @@ class LiveSession:
         self.view: LiveView | None = None
         self.host: ViewHost | None = None
         self.renderer: ViewRenderer | None = None
-        self.rendered: templates.Rendered | None = None
         self.url = ""
         self.last_active = time.monotonic()
-        self._mailbox: list[tuple[Mailbox, str | None, Any]] = []
+        self._inbox = Inbox(int(setting("MAILBOX_LIMIT")))
         self._runner: asyncio.Task[None] | None = None
 
     def _become(self, state: SessionState) -> None:
-        if state not in _ALLOWED[self.state]:
-            raise IllegalTransition(f"{self.topic}: {self.state.value} -> {state.value}")
-        self.state = state
+        self.state = transition(self.topic, self.state, state)
 
     # -- entry points used by the socket -------------------------------------
 
     def enqueue(self, kind: Mailbox, ref: str | None, payload: Any) -> None:
         if self.state is SessionState.CLOSED:
             return
-        if len(self._mailbox) >= MAILBOX_LIMIT:
-            self.transport.overloaded(f"{self.topic}: more than {MAILBOX_LIMIT} pending events")
+        inbox = self._inbox
+        dropped = inbox.dropped
+        if not inbox.put((kind, ref, payload)):
+            self.transport.overloaded(f"{self.topic}: more than {inbox.limit} pending events")
             return
-        self._mailbox.append((kind, ref, payload))
+        if inbox.dropped != dropped and inbox.dropped & (inbox.dropped - 1) == 0:
+            logger.warning(
+                "%s (%s) cannot keep up: %d messages dropped so far",
+                self.view_cls.__qualname__,
+                self.topic,
+                inbox.dropped,
+            )
         if self._runner is None:
             self._runner = self.transport.owner.spawn(self._run(), name=f"tether {self.topic}")
 
@@ -162,7 +134,7 @@ class LiveSession:
         view, self.view = self.view, None
         if state is SessionState.JOINED and view is not None:
             await best_effort(call(view.terminate), "terminate")
-        self._mailbox.clear()
+        self._inbox.clear()
         if self.host is not None:
             await self.host.close()
         runner = self._runner
@@ -175,13 +147,12 @@ class LiveSession:
             view.attach(CLOSED_HOST)
         self.host = None
         self.renderer = None
-        self.rendered = None
 
     async def freeze_idle(self) -> bool:
         """Release an idle view's memory; the next event or message thaws it."""
         if (
             self.state is not SessionState.JOINED
-            or self._mailbox
+            or len(self._inbox)
             or self._runner is not None
             or (self.host is not None and self.host.busy)
         ):
@@ -191,7 +162,6 @@ class LiveSession:
         self._become(SessionState.FROZEN)
         self.view = None
         self.renderer = None
-        self.rendered = None
         return True
 
     # -- the runner ------------------------------------------------------------
@@ -201,13 +171,14 @@ class LiveSession:
 
     async def _run(self) -> None:
         limit = float(setting("HANDLER_TIMEOUT"))
-        task = asyncio.current_task()
-        assert task is not None
+        # No local names the task: a cancelled runner's traceback would then hold
+        # its own task, a cycle only the collector frees (see live/collector.py).
+        steps = watchdog.steps
         try:
-            while self._mailbox and self.state is not SessionState.CLOSED:
-                kind, ref, payload = self._mailbox.pop(0)
+            while self.state is not SessionState.CLOSED and (item := self._inbox.take()):
+                kind, ref, payload = item
                 self.last_active = time.monotonic()
-                watchdog.steps[task] = watchdog.Step(self, kind, payload)
+                steps[asyncio.current_task()] = watchdog.Step(self, kind, payload)  # type: ignore[index]
                 deadline = asyncio.timeout(limit)
                 try:
                     if self.state is SessionState.FROZEN:
@@ -236,9 +207,9 @@ class LiveSession:
                     # the client rejoins, and the view mounts fresh.
                     await self._crash(traceback.format_exc())
         finally:
-            watchdog.steps.pop(task, None)
+            steps.pop(asyncio.current_task(), None)  # type: ignore[arg-type]
             self._runner = None
-        if self._mailbox and self.state is not SessionState.CLOSED:
+        if len(self._inbox) and self.state is not SessionState.CLOSED:
             self._runner = self.transport.owner.spawn(self._run(), name=f"tether {self.topic}")
 
     async def _step(self, kind: Mailbox, ref: str | None, payload: Any) -> None:
@@ -285,16 +256,16 @@ class LiveSession:
         view = self._new_view()
         view.restore_flash(admission.flash)
         view.restore_flash(tokens.verify_flash(payload.get(protocol.FLASH)))
-        thawed = None
+        thawed = False
         if not admission.navigating:
             params = payload.get(protocol.PARAMS)
             mounts = params.get(protocol.MOUNTS_PARAM) if isinstance(params, dict) else None
             rejoin = isinstance(mounts, int) and mounts > 0
             thawed = await self._thaw(view, wait=REJOIN_STATE_WAIT if rejoin else 0.0)
-        if thawed is not None and self.url == admission.url:
+        if thawed and self.url == admission.url:
             effects = view.take_effects()
         else:
-            if thawed is None:
+            if not thawed:
                 match = self.request.resolver_match
                 await call(view.mount, self.request, **(match.kwargs if match else {}))
             self.url, effects = await settle_params(view, self.url, admission.url)
@@ -306,14 +277,11 @@ class LiveSession:
             return
         changed = view.pop_changed()
         assert self.renderer is not None
-        self.rendered = await self.renderer.render(view)
         title = None
         if "page_title" in changed or "page_title" in view.get_assigns():
             title = str(view.get_assigns().get("page_title", ""))
         response: dict[str, Any] = {
-            protocol.RENDERED: templates.message(
-                None, self.rendered, join=True, title=title, events=effects.events
-            ),
+            protocol.RENDERED: await self.renderer.join(view, title=title, events=effects.events),
             protocol.LIVEVIEW_VERSION_KEY: protocol.LIVEVIEW_VERSION,
         }
         if nav is not None:
@@ -336,37 +304,28 @@ class LiveSession:
     async def _store_frozen(self) -> bool:
         if self.view is None or self.host is None:
             return False
-        blob = freezing.frozen_blob(
-            self.view,
+        return await freezing.store_view(
+            self.view, self.host, element_id=self.element_id, request=self.request, url=self.url
+        )
+
+    async def _thaw(self, view: LiveView, *, relink: bool = True, wait: float = 0.0) -> bool:
+        assert self.host is not None
+        state = await freezing.thaw_into(
+            view,
+            self.host,
             element_id=self.element_id,
             request=self.request,
-            url=self.url,
-            topics=self.host.topics,
-            presences=self.host.presences,
+            relink=relink,
+            wait=wait,
         )
-        return blob is not None and await freezing.store(self.element_id, blob)
-
-    async def _thaw(self, view: LiveView, *, relink: bool = True, wait: float = 0.0) -> Any:
-        """Restore ``view`` from the store, if a valid frozen state waits there.
-
-        ``relink`` re-subscribes the topics and re-tracks the presences (not
-        after idling: they stayed)."""
-        state = await freezing.take(self.view_cls, self.element_id, self.request, wait=wait)
-        if state is None:
-            return None
-        freezing.restore(view, state)
-        self.url = state.url
-        if relink and self.host is not None:
-            await self.host.relink(state.topics, state.presences)
-        await call(view.on_thaw)
-        view.pop_changed()
-        return state
+        self.url = state.url if state is not None else self.url
+        return state is not None
 
     async def _thaw_idle(self) -> None:
         self._become(SessionState.JOINED)
         view = self._new_view()
         # The subscriptions and presences stayed while the view was frozen.
-        if await self._thaw(view, relink=False) is None:
+        if not await self._thaw(view, relink=False):
             self.view = None  # never thawed: nothing of it to terminate
             raise RuntimeError(
                 "its idle-frozen state was lost from the store (expired or evicted); "
@@ -384,37 +343,22 @@ class LiveSession:
         reply = result if kind == protocol.TYPE_HOOK and isinstance(result, dict) else None
         self._reply(ref, protocol.STATUS_OK, await self._update(view, reply=reply))
 
-    async def _update(
-        self, view: LiveView, effects: Effects | None = None, reply: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
+    async def _update(self, view: LiveView, reply: dict[str, Any] | None = None) -> dict[str, Any]:
         """After a handler: the reply body, with the diff and any navigation the client expects."""
-        if effects is None:
-            effects = view.take_effects()
+        effects = view.take_effects()
         nav = effects.navigation
         if nav is not None and nav.kind is NavKind.PATCH:
             self.url, patched = await settle_params(view, self.url, nav.to)
             effects.events += patched.events
             nav = patched.navigation or nav
-        diff = await self._diff(view, effects, reply)
+        assert self.renderer is not None
+        diff = await self.renderer.update(
+            view, view.pop_changed(), events=effects.events, reply=reply
+        )
         response: dict[str, Any] = {protocol.DIFF_KEY: diff} if diff else {}
         if nav is not None:
             response[nav.kind.value] = nav_payload(nav, view.flash)
         return response
-
-    async def _diff(
-        self, view: LiveView, effects: Effects, reply: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        assert self.renderer is not None
-        changed = view.pop_changed()
-        old, new = self.rendered, None
-        if old is None or changed:
-            # No tree after an idle thaw: the client gets the whole tree again.
-            new = await self.renderer.render(view, old, changed if old is not None else None)
-            self.rendered = new
-        title = None
-        if old is not None and "page_title" in changed:
-            title = str(view.get_assigns().get("page_title", ""))
-        return templates.message(old, new, title=title, events=effects.events, reply=reply)
 
     async def _push_update(self, view: LiveView, broadcast: Message | None = None) -> None:
         """After handle_info or a load: push the diff, then any navigation, as server pushes."""
