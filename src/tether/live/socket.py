@@ -184,6 +184,8 @@ class LiveSocket:
             return
         if event == protocol.PHX_LEAVE:
             self.push(protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {}))
+            # As a Phoenix channel does when it ends: the client drops the channel.
+            self.push(protocol.encode(join_ref, join_ref, topic, protocol.PHX_CLOSE, {}))
             self.owner.spawn(session.close())
         elif event == protocol.EVENT:
             session.enqueue(Mailbox.EVENT, ref, payload)
