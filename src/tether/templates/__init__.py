@@ -7,9 +7,8 @@ diff(None, r1)  # the join's "rendered"
 diff(r1, r2)    # only what changed, e.g. {"0": "6"}
 """
 
-from tether.templates.client import ClientTree
-from tether.templates.compile import LiveTemplate, compile
 from tether.templates.diff import diff, dumps
 from tether.templates.rendered import Comprehension, Rendered
+from tether.templates.template import LiveTemplate, compile
 
-__all__ = ["ClientTree", "Comprehension", "LiveTemplate", "Rendered", "compile", "diff", "dumps"]
+__all__ = ["Comprehension", "LiveTemplate", "Rendered", "compile", "diff", "dumps"]

@@ -28,7 +28,7 @@ from bs4 import BeautifulSoup, Tag
 
 from tether import protocol
 from tether.errors import LiveTestError, SocketClosed, ViewCrashed
-from tether.templates.client import ClientTree
+from tether.testing.tree import ClientTree
 from tether.types import ASGIApp
 
 BASE_URL = "http://testserver"
