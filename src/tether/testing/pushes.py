@@ -41,48 +41,54 @@ def join(
     return payload
 
 
+def _targeted(payload: dict[str, Any], cid: int | None) -> dict[str, Any]:
+    """``pushWithReply`` drops a ``cid`` that is not a number."""
+    if cid is not None:
+        payload[protocol.CID] = cid
+    return payload
+
+
 def element_event(
     kind: str, tag: Tag, name: str, extra: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """A click, key, blur or focus: the element's ``extractMeta`` is the value."""
-    return {
+    payload = {
         protocol.EVENT_TYPE: kind,
         protocol.EVENT_NAME: name,
         protocol.VALUE: element_meta(tag, extra),
-        protocol.CID: component_id(tag),
     }
+    return _targeted(payload, component_id(tag))
 
 
 def form_change(
     form: Tag, name: str, typed: Mapping[str, Any], target: str | None, used: Container[str]
 ) -> dict[str, Any]:
     """``phx-change``: ``_target`` names the input that changed, as a string."""
-    return {
+    payload = {
         protocol.EVENT_TYPE: protocol.TYPE_FORM,
         protocol.EVENT_NAME: name,
         protocol.VALUE: form_value(form, typed, used),
         protocol.META: {protocol.TARGET: target or protocol.TARGET_UNKNOWN, **phx_values(form)},
         protocol.UPLOADS: {},
-        protocol.CID: component_id(form),
     }
+    return _targeted(payload, component_id(form))
 
 
 def form_submit(form: Tag, name: str, typed: Mapping[str, Any] | None) -> dict[str, Any]:
     """``phx-submit``: every field counts as touched, and there is no ``_target``."""
-    return {
+    payload = {
         protocol.EVENT_TYPE: protocol.TYPE_FORM,
         protocol.EVENT_NAME: name,
         protocol.VALUE: form_value(form, typed, None),
         protocol.META: phx_values(form),
-        protocol.CID: component_id(form),
     }
+    return _targeted(payload, component_id(form))
 
 
 def hook(name: str, value: Any) -> dict[str, Any]:
-    """A hook's ``pushEvent``: the value goes as it is."""
+    """A hook's ``pushEvent`` outside a component: the value goes as it is."""
     return {
         protocol.EVENT_TYPE: protocol.TYPE_HOOK,
         protocol.EVENT_NAME: name,
         protocol.VALUE: value,
-        protocol.CID: None,
     }

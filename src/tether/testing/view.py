@@ -169,7 +169,7 @@ class LiveViewTest:
         The interactions below build the payload the browser would send; this
         is the raw form, for events no element on the page carries."""
         payload = {protocol.EVENT_TYPE: kind, protocol.EVENT_NAME: event, protocol.VALUE: value}
-        return await self._send_event({**payload, protocol.CID: None, **extra})
+        return await self._send_event({**payload, **extra})
 
     async def _send_event(self, payload: dict[str, Any]) -> dict[str, Any]:
         reply = await self._request(protocol.EVENT, payload)
