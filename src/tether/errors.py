@@ -19,7 +19,8 @@
     │   └── PubSubClosed          the backend was closed
     └── LiveTestError             a tether.testing assertion (also AssertionError)
         ├── ViewCrashed           the view crashed on the server; carries its traceback
-        └── SocketClosed          the server closed the socket
+        ├── SocketClosed          the server closed the socket
+        └── UnmergeableDiff       a diff the browser's client would crash on, or the model lacks
 
 Users can ``except tether.TetherError``; code that only knows the builtin
 bases (``ValueError``, ``LookupError``) keeps working.
@@ -120,3 +121,8 @@ class ViewCrashed(LiveTestError):
 
 class SocketClosed(LiveTestError):
     """The server closed the test client's socket."""
+
+
+class UnmergeableDiff(LiveTestError):
+    """A diff the test client cannot merge: the browser's client would crash on it,
+    or it uses what the test client does not model (components)."""

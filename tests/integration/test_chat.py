@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
 from pages.models import Message
-from tether.testing import LiveClient
+from tether.testing import LiveClient, LiveViewTest
+from tether.testing.tree import ClientTree
 
 
 async def _member(factory: Any, name: str) -> Any:
@@ -46,24 +48,45 @@ async def test_a_second_tab_is_one_person_and_leaving_updates_the_list(
     await ada.wait_for(lambda v: _present(v) == ["ada"])
 
 
-async def test_empty_blank_and_oversized_messages_are_refused(live_client_factory: Any) -> None:
+def _messages_shown_after_each_update(view: LiveViewTest) -> list[tuple[str, ...]]:
+    """The message list the view's page showed after each update, replayed from its diffs."""
+    tree = ClientTree()
+    shown = []
+    for update in view.updates:
+        if not update.raw:  # a join's rendered tree starts the page over
+            tree = ClientTree()
+        tree.merge(update.diff)
+        items = BeautifulSoup(tree.to_html(), "html.parser").select("#messages li")
+        shown.append(tuple(li.get_text() for li in items))
+    return shown
+
+
+async def test_refused_messages_never_reach_the_others_only_the_accepted_one_does(
+    live_client_factory: Any,
+) -> None:
     ada = await _member(live_client_factory, "ada")
     bob = await _member(live_client_factory, "bob")
-    updates_before = len(bob.updates)
-    for body, error in (
+    refused = (
         ("", "Write something first."),
         ("   \n ", "Write something first."),
         ("x" * 2001, "Messages are limited to 2,000 characters"),
-    ):
+    )
+    updates_before = len(bob.updates)
+    for body, error in refused:
         await ada.submit("#chat-form", {"body": body})
         assert error in ada.text("#chat-error")
     assert await Message.objects.acount() == 0
     assert not ada.has_element("#messages li")
-    await ada.submit("#chat-form", {"body": "x" * 2000})
+    accepted = "x" * 2000
+    await ada.submit("#chat-form", {"body": accepted})
     assert not ada.has_element("#chat-error")
+    # Broadcasts arrive in order: once bob has the accepted message, a refused one
+    # that had been broadcast would already be among his updates.
     await bob.wait_for_element("#messages li")
-    # The refused ones never reached bob: his first new update is the accepted message.
-    assert all("x" * 2000 not in u.raw for u in bob.updates[:updates_before])
+    shown = _messages_shown_after_each_update(bob)[updates_before:]
+    assert set(shown) <= {(), (f"ada: {accepted}",)}, "a refused message reached bob"
+    assert shown[-1] == (f"ada: {accepted}",)
+    assert all("x" * 2001 not in update.raw for update in bob.updates)
     assert await Message.objects.acount() == 1
 
 

@@ -36,10 +36,6 @@ NONE = Deps()
 ANY = Deps(frozenset(), True)
 
 
-def of_names(names: Iterable[str]) -> Deps:
-    return Deps(frozenset(names))
-
-
 def variable_names(var: object) -> set[str]:
     if isinstance(var, Variable):
         if var.lookups:

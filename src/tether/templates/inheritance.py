@@ -2,14 +2,17 @@
 
 They reproduce what Django's loader tags do to the context and render context
 (block stacks, ``push_state``) and render the compiled form of whatever
-template or block Django would have rendered.
+template or block Django would have rendered. Compiling that form is the job of
+``template.py``, which sits above this module: it hands each slot a ``Loader``
+(its caches), so imports only go down.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from django.template import Engine
 from django.template.base import FilterExpression, Template
 from django.template.context import Context
 from django.template.loader_tags import (
@@ -22,17 +25,35 @@ from django.template.loader_tags import (
 )
 
 from tether.templates.deps import ANY, Deps
-from tether.templates.nodes import Changed, Fragment, Slot, bind_values, with_memo
+from tether.templates.fragment import Changed, Fragment, Slot, bind_values, with_memo
 from tether.templates.rendered import Dynamic, Rendered
 
-if TYPE_CHECKING:
-    from tether.templates.compile import LiveTemplate
+
+class Compiled(Protocol):
+    """What these slots use of a compiled template (``template.LiveTemplate``)."""
+
+    fragment: Fragment
+    own_blocks: dict[str, BlockNode] | None
+
+    def render_nested(
+        self, context: Context, prev: Rendered | None, changed: Changed
+    ) -> Rendered: ...
 
 
-def _live(template: Template) -> LiveTemplate:
-    from tether.templates.compile import compile
+class Loader(Protocol):
+    """The compiled forms of templates and blocks, cached (``template.py``)."""
 
-    return compile(template)
+    def template(self, template: Template) -> Compiled:
+        """The compiled ``template``."""
+        ...
+
+    def compiling(self, template: Template) -> bool:
+        """Whether ``template`` is being compiled now: an include of it is recursive."""
+        ...
+
+    def block(self, node: BlockNode, engine: Engine) -> Fragment:
+        """The compiled body of a block."""
+        ...
 
 
 def _engine(context: Context) -> Any:
@@ -40,22 +61,17 @@ def _engine(context: Context) -> Any:
     return template.engine
 
 
-def _block_fragment(node: BlockNode, context: Context) -> Fragment:
-    from tether.templates.compile import block_fragment
-
-    return block_fragment(node, _engine(context))
-
-
 class IncludeSlot(Slot):
     """``{% include %}``: the included template's tree, nested."""
 
-    __slots__ = ("exprs", "isolated", "names", "node", "template")
+    __slots__ = ("exprs", "isolated", "loader", "names", "node", "template")
 
     def __init__(
         self,
+        loader: Loader,
         node: IncludeNode,
         template: Template | None,
-        body: LiveTemplate | None,
+        body: Compiled | None,
         names: Sequence[str],
         exprs: Sequence[tuple[FilterExpression, Deps]],
         name_deps: Deps,
@@ -71,6 +87,7 @@ class IncludeSlot(Slot):
             deps = deps | body.fragment.deps.without(names)
             walk = body.fragment.walk
         super().__init__(deps, walk=walk)
+        self.loader = loader
         self.node = node
         self.template = template
         self.names = tuple(names)
@@ -98,7 +115,7 @@ class IncludeSlot(Slot):
 
     def render(self, context: Context, prev: Dynamic | None, changed: Changed) -> Dynamic:
         template = self.template if self.template is not None else self._resolve(context)
-        live = _live(template)
+        live = self.loader.template(template)
         old = prev if isinstance(prev, Rendered) and prev.statics is live.fragment.statics else None
         values, inner = bind_values(context, self.names, self.exprs, old, changed)
         if inner is not None and self.isolated:
@@ -116,15 +133,16 @@ class IncludeSlot(Slot):
 class ExtendsSlot(Slot):
     """``{% extends %}``: the parent's tree, with this template's blocks stacked in."""
 
-    __slots__ = ("node",)
+    __slots__ = ("loader", "node")
 
-    def __init__(self, node: ExtendsNode, name_deps: Deps) -> None:
+    def __init__(self, loader: Loader, node: ExtendsNode, name_deps: Deps) -> None:
         super().__init__(name_deps, walk=True)
+        self.loader = loader
         self.node = node
 
     def render(self, context: Context, prev: Dynamic | None, changed: Changed) -> Dynamic:
         parent = self.node.get_parent(context)
-        live = _live(parent)
+        live = self.loader.template(parent)
         render_context = context.render_context
         if BLOCK_CONTEXT_KEY not in render_context:
             render_context[BLOCK_CONTEXT_KEY] = BlockContext()
@@ -137,14 +155,14 @@ class ExtendsSlot(Slot):
 
 
 def render_block(
-    node: BlockNode, context: Context, prev: Dynamic | None, changed: Changed
+    loader: Loader, node: BlockNode, context: Context, prev: Dynamic | None, changed: Changed
 ) -> Rendered:
     """What ``BlockNode.render`` does, rendering the compiled block it picks."""
     blocks: BlockContext | None = context.render_context.get(BLOCK_CONTEXT_KEY)
     pushed = blocks.pop(node.name) if blocks is not None else None
     try:
         chosen = pushed if pushed is not None else node
-        fragment = _block_fragment(chosen, context)
+        fragment = loader.block(chosen, _engine(context))
         old = prev if isinstance(prev, Rendered) and prev.statics is fragment.statics else None
         if old is not None and changed is not None and not fragment.hit(changed):
             return old
@@ -165,23 +183,25 @@ def render_block(
 class BlockSlot(Slot):
     """``{% block %}``: the most derived override of this block, nested."""
 
-    __slots__ = ("node",)
+    __slots__ = ("loader", "node")
 
-    def __init__(self, node: BlockNode) -> None:
+    def __init__(self, loader: Loader, node: BlockNode) -> None:
         super().__init__(walk=True)
+        self.loader = loader
         self.node = node
 
     def render(self, context: Context, prev: Dynamic | None, changed: Changed) -> Dynamic:
-        return render_block(self.node, context, prev, changed)
+        return render_block(self.loader, self.node, context, prev, changed)
 
 
 class SuperSlot(Slot):
     """``{{ block.super }}``: the overridden block, nested rather than flattened."""
 
-    __slots__ = ("node",)
+    __slots__ = ("loader", "node")
 
-    def __init__(self, node: Any) -> None:
+    def __init__(self, loader: Loader, node: Any) -> None:
         super().__init__(walk=True)
+        self.loader = loader
         self.node = node
 
     def render(self, context: Context, prev: Dynamic | None, changed: Changed) -> Dynamic:
@@ -195,4 +215,4 @@ class SuperSlot(Slot):
             return str(self.node.render_annotated(context))
         if render_context[BLOCK_CONTEXT_KEY].get_block(block.name) is None:
             return ""
-        return render_block(block, context, prev, changed)
+        return render_block(self.loader, block, context, prev, changed)

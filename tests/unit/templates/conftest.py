@@ -11,7 +11,8 @@ import pytest
 from django.template import Context, Engine
 from django.template.base import Template
 
-from tether.templates import ClientTree, Rendered, compile, diff, dumps
+from tether.templates import Rendered, compile, diff, dumps
+from tether.testing.tree import ClientTree
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LIBRARIES = {

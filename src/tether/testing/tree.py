@@ -1,10 +1,12 @@
-"""A Python model of the LiveView client's rendered tree, for tests.
+"""The test client's copy of a live view's rendered tree: the browser's merge, in Python.
 
 ``ClientTree`` merges wire diffs the way ``rendered.js`` does (``mutableMerge``,
 ``mergeKeyed`` with moves, the statics table ``"p"``) and turns the result into
 HTML the way its ``toString`` does, minus the ``data-phx-*`` attributes the
 real client adds to root elements. Components (``"c"``) and streams are not
-modelled.
+modelled. A diff the real client would crash on, or one the model does not
+cover, raises ``UnmergeableDiff``: a test must never pass on what a browser
+could not show.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from tether.errors import UnmergeableDiff
 from tether.protocol import (
     COMPONENTS,
     EVENTS,
@@ -48,7 +51,7 @@ class ClientTree:
         if title is not None:
             self.title = title
         if COMPONENTS in diff:
-            raise NotImplementedError("components are not modelled")
+            raise UnmergeableDiff("components are not modelled")
         templates = diff.pop(TEMPLATES, None)
         self.rendered = _mutable_merge(self.rendered, diff)
         # The client resolves template references when it next renders.
@@ -94,12 +97,12 @@ def _merge_keyed(target: Tree, source: Tree) -> None:
         if isinstance(entry, list):
             old_index, change = entry
             if before is None:
-                raise KeyError("a moved row without 'km' (the client would crash)")
+                raise UnmergeableDiff("a moved row without 'km' (the client would crash)")
             rows[index] = copy.deepcopy(before[str(old_index)])
             _do_merge(rows[index], change)
         elif isinstance(entry, int) and not isinstance(entry, bool):
             if before is None:
-                raise KeyError("a moved row without 'km' (the client would crash)")
+                raise UnmergeableDiff("a moved row without 'km' (the client would crash)")
             rows[index] = copy.deepcopy(before[str(entry)])
         elif _is_object(entry):
             if index not in rows:
@@ -119,7 +122,7 @@ def _resolve(node: Any, templates: Tree | None) -> None:
     statics = node.get(STATIC)
     if isinstance(statics, int) and not isinstance(statics, bool):
         if templates is None or str(statics) not in templates:
-            raise KeyError(f"statics reference {statics} without a template table")
+            raise UnmergeableDiff(f"statics reference {statics} without a template table")
         node[STATIC] = templates[str(statics)]
     for key, value in node.items():
         if key == KEYED:
@@ -149,5 +152,5 @@ def _write_dynamics(node: Tree, statics: list[str], out: list[str]) -> None:
         elif _is_object(value):
             _write(value, out)
         else:
-            raise TypeError(f"unsupported dynamic {value!r} (components are not modelled)")
+            raise UnmergeableDiff(f"unsupported dynamic {value!r} (components are not modelled)")
     out.append(statics[-1])

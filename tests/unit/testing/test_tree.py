@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tether.templates import ClientTree
+from tether.errors import UnmergeableDiff
+from tether.testing.tree import ClientTree
 
 
 def test_join_and_value_update() -> None:
@@ -34,7 +35,7 @@ def test_keyed_moves_need_km() -> None:
     assert client.to_html() == "<ul><li>a</li><li>b</li><li>c</li></ul>"
     client.merge({"0": {"k": {"0": 2, "1": [0, {"0": "A"}], "kc": 2, "km": True}}})
     assert client.to_html() == "<ul><li>c</li><li>A</li></ul>"
-    with pytest.raises(KeyError):
+    with pytest.raises(UnmergeableDiff):
         ClientTree(join).merge({"0": {"k": {"0": 1, "kc": 3}}})
 
 

@@ -1,5 +1,8 @@
 """Compiling a Django template's nodelist into fragments and slots.
 
+``template.py`` owns the compiled templates and their caches; it hands the
+compiler a ``Loader`` for what a template brings in (includes, blocks).
+
 Text becomes statics. Variables and tags become slots that know the root names
 they read. ``if``, ``for``, ``with``, ``include``, ``extends``/``block`` and
 ``autoescape`` become nested trees; every other tag is rendered by Django as
@@ -9,7 +12,6 @@ own tags, or every name when it is not (unless it declares ``tether_reads``).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,7 +26,6 @@ from django.template.base import (
     Variable,
     VariableNode,
 )
-from django.template.context import Context
 from django.template.defaulttags import (
     AutoEscapeControlNode,
     CommentNode,
@@ -62,18 +63,17 @@ from tether.templates.deps import (
     token_names,
     variable_names,
 )
-from tether.templates.inheritance import BlockSlot, ExtendsSlot, IncludeSlot, SuperSlot
-from tether.templates.nodes import (
-    AutoescapeSlot,
-    Changed,
-    ForSlot,
-    Fragment,
-    IfSlot,
-    NodeSlot,
-    Slot,
-    WithSlot,
+from tether.templates.fragment import Fragment, Slot
+from tether.templates.inheritance import (
+    BlockSlot,
+    Compiled,
+    ExtendsSlot,
+    IncludeSlot,
+    Loader,
+    SuperSlot,
 )
-from tether.templates.rendered import Rendered
+from tether.templates.loops import ForSlot
+from tether.templates.slots import AutoescapeSlot, IfSlot, NodeSlot, WithSlot
 from tether.templates.tags import LiveKeyNode
 
 # Django's own tags whose output depends only on the names their arguments
@@ -120,8 +120,9 @@ def _names_of(expr: object) -> set[str]:
 class Compiler:
     """Compiles the nodelists of one template (or one block) into fragments."""
 
-    def __init__(self, engine: Engine, *, in_block: bool = False) -> None:
+    def __init__(self, engine: Engine, loader: Loader, *, in_block: bool = False) -> None:
         self.engine = engine
+        self.loader = loader
         self.in_block = in_block
         # Names assigned by ``... as name`` tags so far, and what they were computed from.
         self.aliases: dict[str, Deps] = {}
@@ -175,9 +176,9 @@ class Compiler:
         if kind is IncludeNode:
             return self.include(node)
         if kind is ExtendsNode:
-            return ExtendsSlot(node, self.reads(_names_of(node.parent_name)))
+            return ExtendsSlot(self.loader, node, self.reads(_names_of(node.parent_name)))
         if kind is BlockNode:
-            return BlockSlot(node)
+            return BlockSlot(self.loader, node)
         if kind is AutoEscapeControlNode:
             return AutoescapeSlot(bool(node.setting), self.fragment(node.nodelist))
         return self.opaque(node)
@@ -192,7 +193,7 @@ class Compiler:
             and var.lookups == ("block", "super")
             and not expr.filters
         ):
-            return SuperSlot(node)
+            return SuperSlot(self.loader, node)
         return NodeSlot(node, self.reads(filter_expression_names(expr)))
 
     def if_(self, node: Any) -> Slot:
@@ -239,7 +240,7 @@ class Compiler:
         names = list(node.extra_context)
         exprs = [(e, self.reads(_names_of(e))) for e in node.extra_context.values()]
         template: Template | None = None
-        body: LiveTemplate | None = None
+        body: Compiled | None = None
         if isinstance(expr, FilterExpression) and isinstance(expr.var, str) and not expr.filters:
             try:
                 name = construct_relative_path(node.origin.template_name, expr.var)
@@ -247,11 +248,12 @@ class Compiler:
             except (TemplateDoesNotExist, TemplateSyntaxError):
                 template = None  # Django raises when it renders; so will we
         if template is not None:
-            if template in _compiling:
+            if self.loader.compiling(template):
                 template = None  # recursive include: resolved while rendering
             else:
-                body = compile(template)
-        return IncludeSlot(node, template, body, names, exprs, self.reads(_names_of(expr)))
+                body = self.loader.template(template)
+        deps = self.reads(_names_of(expr))
+        return IncludeSlot(self.loader, node, template, body, names, exprs, deps)
 
     def opaque(self, node: Node) -> Slot:
         declared: Any = getattr(node, "tether_reads", _MISSING)
@@ -332,82 +334,3 @@ class Compiler:
             if attribute not in _IGNORED_ATTRIBUTES:
                 collect(value, 0)
         return (self.reads(names) | nested).without(bound)
-
-
-def _own_blocks(template: Template) -> dict[str, BlockNode] | None:
-    """The blocks a template adds when it is the root of an ``extends`` chain."""
-    for node in template.nodelist:
-        if not isinstance(node, TextNode):
-            if isinstance(node, ExtendsNode):
-                return None
-            blocks: list[Any] = template.nodelist.get_nodes_by_type(BlockNode)
-            return {n.name: n for n in blocks}
-    return {}
-
-
-class LiveTemplate:
-    """A compiled template. ``render`` gives a ``Rendered`` tree; see ``diff``."""
-
-    def __init__(self, template: Template) -> None:
-        self.template = template
-        self.fragment = Compiler(template.engine).fragment(template.nodelist)
-        self.own_blocks = _own_blocks(template)
-
-    def render(
-        self,
-        context: Context,
-        previous: Rendered | None = None,
-        changed: Iterable[str] | None = None,
-    ) -> Rendered:
-        """Render like ``Template.render``.
-
-        With ``previous`` and ``changed`` (the root names assigned since
-        ``previous`` was rendered), only what reads a changed name is evaluated
-        again; the rest of ``previous`` is reused.
-        """
-        names = None if changed is None else frozenset(changed)
-        if previous is not None and names is not None and not names:
-            return previous
-        return self.render_nested(context, previous, names)
-
-    def render_nested(self, context: Context, prev: Rendered | None, changed: Changed) -> Rendered:
-        """What ``Template.render`` does to the context around the nodelist."""
-        with context.render_context.push_state(self.template):
-            if context.template is None:
-                with context.bind_template(self.template):
-                    context.template_name = self.template.name
-                    return self.fragment.render(context, prev, changed)
-            return self.fragment.render(context, prev, changed)
-
-    def __repr__(self) -> str:
-        return f"<LiveTemplate {self.template.name or self.template.source[:20]!r}>"
-
-
-_cache: weakref.WeakKeyDictionary[Template, LiveTemplate] = weakref.WeakKeyDictionary()
-_blocks: weakref.WeakKeyDictionary[BlockNode, Fragment] = weakref.WeakKeyDictionary()
-_compiling: set[Template] = set()
-
-
-def compile(template: Any) -> LiveTemplate:
-    """The compiled form of a template (cached per template object).
-
-    Accepts ``django.template.base.Template`` or the Django backend's wrapper.
-    """
-    base: Template = template if isinstance(template, Template) else template.template
-    live = _cache.get(base)
-    if live is None:
-        _compiling.add(base)
-        try:
-            live = LiveTemplate(base)
-        finally:
-            _compiling.discard(base)
-        _cache[base] = live
-    return live
-
-
-def block_fragment(node: BlockNode, engine: Engine) -> Fragment:
-    fragment = _blocks.get(node)
-    if fragment is None:
-        fragment = Compiler(engine, in_block=True).fragment(node.nodelist)
-        _blocks[node] = fragment
-    return fragment

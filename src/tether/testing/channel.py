@@ -1,0 +1,90 @@
+"""The test client's side of one Phoenix channel (``lv:<id>``) over a transport.
+
+It numbers refs as the Phoenix JS channel does (a join's ref is the
+``join_ref`` of every later frame), keeps the exact text of each frame it
+sends, matches replies to requests, and hands every incoming frame to its
+owner in arrival order. A reply is handed over before its request resolves,
+so a push that follows a reply is never applied before it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from tether import protocol
+from tether.errors import SocketClosed
+from tether.testing.transport import Transport
+from tether.types import WS_CLOSE, Message
+
+# (event, payload, raw text, whether it answers one of our requests)
+OnFrame = Callable[[str, Any, str, bool], None]
+
+
+class Channel:
+    def __init__(
+        self,
+        transport: Transport,
+        topic: str,
+        sent: list[str],
+        on_frame: OnFrame,
+        on_close: Callable[[Message], None],
+    ) -> None:
+        self.transport = transport
+        self.topic = topic
+        self.sent = sent
+        self.on_frame = on_frame
+        self.on_close = on_close
+        self.join_ref: str | None = None
+        self.closed = False
+        self._refs = itertools.count(1)
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._reader = asyncio.get_running_loop().create_task(self._read())
+
+    async def request(self, event: str, payload: Any, *, timeout: float) -> dict[str, Any]:
+        """Send one frame and wait for its reply's payload (``status``, ``response``)."""
+        if self.closed:
+            raise SocketClosed("the socket is closed")
+        ref = str(next(self._refs))
+        if event == protocol.PHX_JOIN:
+            self.join_ref = ref
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[ref] = future
+        text = protocol.encode(self.join_ref, ref, self.topic, event, payload)
+        self.sent.append(text)
+        await self.transport.send(text)
+        async with asyncio.timeout(timeout):
+            return await future
+
+    def fail(self, error: Exception) -> None:
+        """Every request still waiting for a reply raises ``error``."""
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(error)
+        self._pending.clear()
+
+    async def close(self) -> None:
+        self.closed = True
+        await self.transport.close()
+        self._reader.cancel()
+        await asyncio.gather(self._reader, return_exceptions=True)
+
+    async def _read(self) -> None:
+        while True:
+            message = await self.transport.receive()
+            if message["type"] == WS_CLOSE:
+                self.closed = True
+                self.fail(SocketClosed(f"socket closed: {message}"))
+                self.on_close(message)
+                return
+            raw = message.get("text") or ""
+            _join_ref, ref, _topic, event, payload = json.loads(raw)
+            answers = event == protocol.PHX_REPLY and ref in self._pending
+            self.on_frame(event, payload, raw, answers)
+            if answers:
+                future = self._pending.pop(ref)
+                if not future.done():
+                    future.set_result(payload)
