@@ -157,7 +157,7 @@ def test_build_pubsub_from_an_alias_dict() -> None:
 
 
 def test_build_pubsub_refuses_a_non_backend() -> None:
-    with pytest.raises(ConfigurationError, match="is not a tether.pubsub.base.PubSub"):
+    with pytest.raises(ConfigurationError, match=r"is not a tether\.pubsub\.base\.PubSub"):
         build_pubsub({"BACKEND": "collections.OrderedDict"})
 
 
