@@ -55,8 +55,22 @@ class _Inert(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refused {module}.{name}")
 
 
+class _NotFrozenState(Exception):
+    """An entry that is not a plain pickle of plain data; never leaves this module."""
+
+
 def _inert_loads(stream: io.BufferedIOBase | io.BytesIO) -> Any:
-    return _Inert(stream).load()
+    try:
+        return _Inert(stream).load()
+    except Exception as exc:  # garbage can fail in any way; none of it runs code
+        raise _NotFrozenState(repr(exc)) from None
+
+
+def _inflate(data: bytes) -> bytes:
+    try:
+        return zlib.decompress(data)
+    except zlib.error as exc:
+        raise _NotFrozenState(repr(exc)) from None
 
 
 class CacheStateStore(StateStore):
@@ -99,7 +113,7 @@ class CacheStateStore(StateStore):
                 value = await asyncio.to_thread(_read_redis, self.cache, key, delete)
             else:  # pragma: no cover - __init__ admits no other kind
                 raise AssertionError(type(self.cache))
-        except (pickle.UnpicklingError, zlib.error, ValueError, EOFError) as exc:
+        except _NotFrozenState as exc:
             logger.warning("ignored the cache entry %r: not a frozen state (%s)", key, exc)
             return None
         if value is not None and not isinstance(value, bytes):
@@ -124,9 +138,11 @@ def _read_file(cache: FileBasedCache, key: str, delete: bool) -> Any:
         with open(path, "rb") as file:
             # Django's layout: pickle(expiry) | zlib(pickle(value)).
             expiry = _inert_loads(file)
+            if not (expiry is None or isinstance(expiry, int | float)):
+                raise _NotFrozenState(f"expiry is a {type(expiry).__name__}")
             if expiry is not None and expiry < time.time():
                 return None
-            return _inert_loads(io.BytesIO(zlib.decompress(file.read())))
+            return _inert_loads(io.BytesIO(_inflate(file.read())))
     except FileNotFoundError:
         return None
     finally:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import redis
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from tether.errors import ConfigurationError
 from tether.state.cache import CacheStateStore
@@ -113,6 +114,24 @@ async def test_a_pickle_in_the_file_caches_expiry_header_never_runs(
     assert await store.take("phx-victim") is None
     assert ran == []
     assert not present(path)  # taken: a planted entry is not left for Django to load
+
+
+def write_raw(cache: Any, key: str, data: bytes) -> None:
+    """Replace the stored bytes of ``key`` as someone writing the medium directly would."""
+    if isinstance(cache, RedisCache):
+        full_key = cache.make_and_validate_key(key)
+        with redis.Redis.from_url(REDIS_URL) as client:
+            client.set(full_key, data, ex=60)
+    else:
+        cache.set(key, b"placeholder", timeout=60)
+        with open(cache._key_to_file(key), "wb") as file:
+            file.write(data)
+
+
+@pytest.mark.parametrize("data", [b"", b"not a pickle", pickle.dumps(1.0)[:-1], b"12345"])
+async def test_garbage_in_a_cache_entry_is_ignored(store: CacheStateStore, data: bytes) -> None:
+    write_raw(store.cache, KEY, data)
+    assert await store.take("phx-victim") is None
 
 
 async def test_put_get_take(store: CacheStateStore) -> None:
