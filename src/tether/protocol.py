@@ -134,6 +134,9 @@ KEYED_COUNT: Final = "kc"
 KEYED_MOVED: Final = "km"
 STREAM: Final = "stream"
 
+# Presence: each meta carries its entry's ref under this key, as Phoenix.Presence's do.
+PRESENCE_REF: Final = "phx_ref"
+
 # DOM attributes of the dead render.
 ATTR_SESSION: Final = "data-phx-session"
 ATTR_STATIC: Final = "data-phx-static"

@@ -22,12 +22,9 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tether.errors import PubSubClosed
-
-if TYPE_CHECKING:
-    from tether.presence import PresenceStore
 
 logger = logging.getLogger("tether.pubsub")
 
@@ -231,19 +228,6 @@ class PubSub(ABC):
                 sub.callback(message)
             except Exception:
                 logger.exception("pub/sub callback %r failed on topic %r", sub.callback, sub.topic)
-
-    # -- presence ----------------------------------------------------------
-
-    def presence_store(
-        self, *, heartbeat_interval: float = 5.0, heartbeat_ttl: float = 20.0
-    ) -> PresenceStore:
-        """Where ``tether.presence.Presence`` keeps its entries for this backend.
-
-        In-process by default; a backend that spans processes must override it.
-        """
-        from tether.presence import MemoryPresenceStore
-
-        return MemoryPresenceStore()
 
     # -- transport hooks ---------------------------------------------------
 

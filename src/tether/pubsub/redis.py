@@ -4,7 +4,8 @@ Each process holds one subscriber connection and one Redis subscription per
 topic that has local subscribers, gets one copy of each message and fans it
 out locally (see ``PubSub._deliver``). Publishing uses a separate pool.
 
-Wire format of a message (the body inside ``Codec.sign``)::
+Wire format of a message (the body signed by ``tether.signing``, purpose
+``tether.pubsub``)::
 
     node length (1 byte) | node id | pickle((topic, owner, payload))
 
@@ -19,7 +20,7 @@ import logging
 import pickle
 from collections import deque
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.connection import AbstractConnection
@@ -29,14 +30,10 @@ from redis.exceptions import RedisError
 
 from tether.errors import BadSignature, PubSubClosed, PubSubUnavailable
 from tether.pubsub.base import Message, PubSub, stop_task
-from tether.pubsub.codec import MAC_SIZE, Codec
-
-if TYPE_CHECKING:
-    from tether.presence import PresenceStore
+from tether.signing import HEADER_SIZE, Signer
 
 logger = logging.getLogger("tether.pubsub")
 
-_HEADER = 1 + MAC_SIZE  # version byte + MAC, before the body
 _RECONNECT_MIN = 0.05
 
 
@@ -71,7 +68,7 @@ class RedisPubSub(PubSub):
             raise ValueError("node_id must be at most 255 bytes")
         self.url = url
         self.prefix = prefix
-        self.codec = Codec(secret, secret_fallbacks)
+        self.signer = Signer("tether.pubsub", secret, secret_fallbacks)
         self.timeout = timeout
         self.ping_interval = ping_interval
         self.reconnect_max = reconnect_max
@@ -88,7 +85,7 @@ class RedisPubSub(PubSub):
 
     @property
     def client(self) -> Redis:
-        """The command/publish client (a pool), for helpers such as presence."""
+        """The command/publish client (a pool), which the Redis presence store shares."""
         if self._client is None:
             raise PubSubClosed(f"RedisPubSub is {self.state.value}, not running")
         return self._client
@@ -142,7 +139,7 @@ class RedisPubSub(PubSub):
             + self._node_bytes
             + pickle.dumps((message.topic, owner, message.payload), pickle.HIGHEST_PROTOCOL)
         )
-        frame = self.codec.sign(body)
+        frame = self.signer.sign(body)
         try:
             await self.client.publish(self.channel(message.topic), frame)
         except (RedisError, OSError) as exc:
@@ -274,11 +271,11 @@ class RedisPubSub(PubSub):
             self._confirmed(topic)
 
     def _on_frame(self, topic: str, frame: bytes) -> None:
-        node_len = frame[_HEADER] if len(frame) > _HEADER else 0
-        if frame[_HEADER + 1 : _HEADER + 1 + node_len] == self._node_bytes:
+        node_len = frame[HEADER_SIZE] if len(frame) > HEADER_SIZE else 0
+        if frame[HEADER_SIZE + 1 : HEADER_SIZE + 1 + node_len] == self._node_bytes:
             return  # ours: local subscribers were served when it was sent
         try:
-            body = self.codec.unsign(frame)
+            body = self.signer.unsign(frame)
         except BadSignature as exc:
             logger.warning("dropped a message on topic %r: %s", topic, exc)
             return
@@ -294,14 +291,3 @@ class RedisPubSub(PubSub):
             )
             return
         self._deliver(Message(topic, payload, node, owner))
-
-    # -- presence ----------------------------------------------------------
-
-    def presence_store(
-        self, *, heartbeat_interval: float = 5.0, heartbeat_ttl: float = 20.0
-    ) -> PresenceStore:
-        from tether.pubsub.redis_presence import RedisPresenceStore
-
-        return RedisPresenceStore(
-            self, heartbeat_interval=heartbeat_interval, heartbeat_ttl=heartbeat_ttl
-        )

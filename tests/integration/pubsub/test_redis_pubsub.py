@@ -16,8 +16,8 @@ import redis
 import redis.asyncio as aioredis
 
 from tether.pubsub import Message, PubSubUnavailable
-from tether.pubsub.codec import Codec
 from tether.pubsub.redis import RedisPubSub
+from tether.signing import Signer
 
 SECRET = "test-secret"
 REDIS_URL = os.environ.get("TETHER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -240,9 +240,11 @@ async def test_forged_and_replayed_messages_are_dropped(
     body = b"\x05evil!" + pickle.dumps(("room:1", None, "forged"))
     frames = [
         pickle.dumps(("room:1", None, "unsigned")),
-        Codec("not-the-secret").sign(body),
+        Signer("tether.pubsub", "not-the-secret").sign(body),
         # Correctly signed, but for another topic: a replay onto room:1.
-        Codec(SECRET).sign(b"\x05evil!" + pickle.dumps(("room:2", None, "replayed"))),
+        Signer("tether.pubsub", SECRET).sign(
+            b"\x05evil!" + pickle.dumps(("room:2", None, "replayed"))
+        ),
     ]
     with caplog.at_level(logging.WARNING, logger="tether.pubsub"):
         async with aioredis.Redis.from_url(redis_url) as client:

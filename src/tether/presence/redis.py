@@ -2,7 +2,7 @@
 
 Keys (under the pub/sub ``prefix``)::
 
-    presence:topic:<topic>  hash  ref -> signed pickle of (key, meta)
+    presence:topic:<topic>  hash  ref -> signed pickle of (key, meta) (``tether.signing``)
     presence:node:<node>    hash  ref -> topic     (what a node tracks, for reaping)
     presence:alive:<node>   string with a TTL      (the node's heartbeat)
     presence:nodes          set of node ids        (who might need reaping)
@@ -26,17 +26,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
-from tether.errors import BadSignature, PubSubError, PubSubUnavailable
-from tether.presence import Emit, Meta, PresenceDiff, PresenceStore
+from tether.errors import BadSignature, ConfigurationError, PubSubError, PubSubUnavailable
+from tether.presence.base import Emit, Meta, PresenceDiff, PresenceStore
+from tether.pubsub import PubSub
 from tether.pubsub.base import stop_task
-
-if TYPE_CHECKING:
-    from tether.pubsub.redis import RedisPubSub
+from tether.pubsub.redis import RedisPubSub
 
 logger = logging.getLogger("tether.presence")
 
@@ -83,12 +82,20 @@ def _unavailable() -> Iterator[None]:
 
 
 class RedisPresenceStore(PresenceStore):
+    """Entries shared by every process on one ``RedisPubSub``, through its client."""
+
     def __init__(
-        self, pubsub: RedisPubSub, *, heartbeat_interval: float, heartbeat_ttl: float
+        self, *, pubsub: PubSub, heartbeat_interval: float = 5.0, heartbeat_ttl: float = 20.0
     ) -> None:
-        self.pubsub = pubsub
-        self.interval = heartbeat_interval
-        self.ttl = heartbeat_ttl
+        super().__init__(
+            pubsub=pubsub, heartbeat_interval=heartbeat_interval, heartbeat_ttl=heartbeat_ttl
+        )
+        if not isinstance(pubsub, RedisPubSub):
+            raise ConfigurationError(
+                f"RedisPresenceStore needs the RedisPubSub backend, not {type(pubsub).__name__}"
+            )
+        self.redis_pubsub = pubsub
+        self.signer = pubsub.signer.for_purpose("tether.presence")
         self.node = pubsub.node_id
         base = f"{pubsub.prefix}presence:"
         self._base = base
@@ -114,8 +121,8 @@ class RedisPresenceStore(PresenceStore):
 
     async def start(self, emit: Emit) -> None:
         self._emit = emit
-        self._reap_script = self.pubsub.client.register_script(_REAP)
-        self._remove_script = self.pubsub.client.register_script(_REMOVE)
+        self._reap_script = self.redis_pubsub.client.register_script(_REAP)
+        self._remove_script = self.redis_pubsub.client.register_script(_REMOVE)
         # Beat and reap once now, so entries of nodes that died while no one
         # was watching are gone before this node lists anything.
         await self._tick()
@@ -129,7 +136,7 @@ class RedisPresenceStore(PresenceStore):
             self._task = None
         # Dropping the heartbeat lets the other nodes reap anything left at once.
         with contextlib.suppress(RedisError, OSError, PubSubError):
-            client = self.pubsub.client
+            client = self.redis_pubsub.client
             async with client.pipeline(transaction=True) as pipe:
                 pipe.delete(self._alive_key(self.node))
                 if not self._mine:
@@ -140,9 +147,9 @@ class RedisPresenceStore(PresenceStore):
     # -- entries -----------------------------------------------------------
 
     async def add(self, topic: str, ref: str, key: str, meta: Meta) -> None:
-        frame = self.pubsub.codec.dumps((key, meta))
+        frame = self.signer.dumps((key, meta))
         with _unavailable():
-            async with self.pubsub.client.pipeline(transaction=True) as pipe:
+            async with self.redis_pubsub.client.pipeline(transaction=True) as pipe:
                 pipe.hset(self._topic_key(topic), ref, frame)
                 pipe.hset(self._index_key(self.node), ref, topic)
                 await pipe.execute()
@@ -158,13 +165,13 @@ class RedisPresenceStore(PresenceStore):
 
     async def entries(self, topic: str) -> list[tuple[str, Meta]]:
         with _unavailable():
-            raw = await self.pubsub.client.hgetall(self._topic_key(topic))
+            raw = await self.redis_pubsub.client.hgetall(self._topic_key(topic))
         decoded = (self._decode(topic, value) for value in raw.values())
         return [entry for entry in decoded if entry is not None]
 
     def _decode(self, topic: str, value: Any) -> tuple[str, Meta] | None:
         try:
-            key, meta = self.pubsub.codec.loads(value)
+            key, meta = self.signer.loads(value)
         except BadSignature as exc:
             logger.warning("ignored a presence entry on %r: %s", topic, exc)
             return None
@@ -174,7 +181,7 @@ class RedisPresenceStore(PresenceStore):
 
     async def _loop(self) -> None:
         while True:
-            await asyncio.sleep(self.interval)
+            await asyncio.sleep(self.heartbeat_interval)
             await self._tick()
 
     async def _tick(self) -> None:
@@ -191,9 +198,9 @@ class RedisPresenceStore(PresenceStore):
             self._failing = False
 
     async def _beat(self) -> None:
-        client = self.pubsub.client
+        client = self.redis_pubsub.client
         async with client.pipeline(transaction=True) as pipe:
-            pipe.set(self._alive_key(self.node), b"1", px=int(self.ttl * 1000), get=True)
+            pipe.set(self._alive_key(self.node), b"1", px=int(self.heartbeat_ttl * 1000), get=True)
             pipe.sadd(self._nodes_key, self.node)
             previous, _ = await pipe.execute()
         if previous is None and self._mine:
@@ -202,7 +209,7 @@ class RedisPresenceStore(PresenceStore):
     async def _restore(self) -> None:
         """Put back entries reaped or lost while our heartbeat was missing; announce them."""
         mine = list(self._mine.items())
-        async with self.pubsub.client.pipeline(transaction=True) as pipe:
+        async with self.redis_pubsub.client.pipeline(transaction=True) as pipe:
             for ref, (topic, _key, _meta, frame) in mine:
                 pipe.hsetnx(self._topic_key(topic), ref, frame)
                 pipe.hset(self._index_key(self.node), ref, topic)
@@ -219,7 +226,7 @@ class RedisPresenceStore(PresenceStore):
             await self._broadcast(topic, PresenceDiff(joins=diff))
 
     async def _reap(self) -> None:
-        client = self.pubsub.client
+        client = self.redis_pubsub.client
         others = [_text(n) for n in await client.smembers(self._nodes_key)]
         others = [n for n in others if n != self.node]
         if not others:
@@ -233,7 +240,7 @@ class RedisPresenceStore(PresenceStore):
                 await self._reap_node(node)
 
     async def _reap_node(self, node: str) -> None:
-        client = self.pubsub.client
+        client = self.redis_pubsub.client
         index = await client.hgetall(self._index_key(node))
         items = [(_text(ref), _text(topic)) for ref, topic in index.items()]
         head = [self._alive_key(node), self._index_key(node), self._nodes_key]

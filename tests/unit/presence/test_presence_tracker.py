@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from tether.presence import Presence, PresenceDiff
-from tether.pubsub import MemoryPubSub, Message
+import tether.presence as presence_module
+from tether.errors import ConfigurationError
+from tether.presence import MemoryPresenceStore, Presence, PresenceDiff
+from tether.pubsub import MemoryPubSub, Message, PubSubClosed, config
 
 
 @pytest.fixture
@@ -89,25 +91,27 @@ async def test_close_untracks_everything(ps: MemoryPubSub) -> None:
 
 
 def test_the_heartbeat_ttl_must_outlast_the_interval() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigurationError, match="HEARTBEAT_TTL"):
         Presence(MemoryPubSub(), heartbeat_interval=5, heartbeat_ttl=5)
 
 
-def test_get_presence_uses_the_process_pubsub(settings, monkeypatch) -> None:
-    from tether import presence as module
-    from tether.pubsub import config
-
+def test_get_presence_uses_the_process_pubsub_and_the_settings(settings, monkeypatch) -> None:
     monkeypatch.setattr(config, "_pubsub", None)
-    monkeypatch.setattr(module, "_presence", None)
-    settings.TETHER = {"PRESENCE": {"OPTIONS": {"HEARTBEAT_INTERVAL": 1, "HEARTBEAT_TTL": 3}}}
-    presence = module.get_presence()
-    assert presence is module.get_presence()
+    monkeypatch.setattr(presence_module, "_presence", None)
+    settings.TETHER = {
+        "PRESENCE": {
+            "OPTIONS": {"HEARTBEAT_INTERVAL": 1, "HEARTBEAT_TTL": 3, "BROADCAST_PERIOD": 0.25}
+        }
+    }
+    presence = presence_module.get_presence()
+    assert presence is presence_module.get_presence()
     assert presence.pubsub is config.get_pubsub()
+    assert presence.broadcast_period == 0.25
+    assert isinstance(presence.store, MemoryPresenceStore)
+    assert (presence.store.heartbeat_interval, presence.store.heartbeat_ttl) == (1, 3)
 
 
 async def test_after_close_leaving_is_a_no_op_and_tracking_refuses(ps: MemoryPubSub) -> None:
-    from tether.pubsub import PubSubClosed
-
     presence = Presence(ps)
     ref = await presence.track("t", "ann", {}, owner="view-a")
     await presence.close()

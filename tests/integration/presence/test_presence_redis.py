@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pickle
 import sys
 import textwrap
 import uuid
@@ -179,6 +180,20 @@ async def test_each_leave_of_a_dead_node_is_broadcast_once(make_node, prefix: st
     await listing(watcher, "room:1", BOUND + 5, lambda p: "bob" not in p)
     await asyncio.sleep(1.0)  # every node has had another chance to reap
     assert sum("bob" in d.leaves for d in diffs(seen)) == 1
+
+
+async def test_stored_entries_are_signed_and_a_forged_one_is_ignored(
+    make_node, prefix: str
+) -> None:
+    a = make_node()
+    ref = await a.track("room:1", "ann", {})
+    key = f"{prefix}presence:topic:room:1"
+    async with aioredis.Redis.from_url(REDIS_URL) as client:
+        stored = await client.hget(key, ref)
+        assert stored is not None and b"ann" in stored  # a signed pickle, not an opaque id
+        # Someone with write access to Redis but without the secret adds an entry.
+        await client.hset(key, "forged", pickle.dumps(("eve", {"phx_ref": "forged"})))
+    assert await a.list("room:1") == {"ann": [{"phx_ref": ref}]}
 
 
 async def test_a_node_restores_its_entries_after_redis_lost_them(make_node, prefix: str) -> None:

@@ -2,9 +2,8 @@
 
 ``Presence`` keeps per-process bookkeeping (refs, owners) and broadcasts
 ``PresenceDiff`` payloads through pub/sub; a ``PresenceStore`` holds the
-entries themselves. The pub/sub backend picks the store
-(``PubSub.presence_store``): in memory for ``MemoryPubSub``, shared with
-node heartbeats for ``RedisPubSub`` (``tether.pubsub.redis_presence``).
+entries themselves. Unless given one, it builds the store that follows the
+pub/sub backend (``tether.presence.stores``).
 """
 
 from __future__ import annotations
@@ -12,86 +11,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import threading
 import time
-from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from tether.errors import PubSubClosed
-from tether.pubsub import PubSub, get_pubsub
+from tether.presence.base import Meta, PresenceDiff, PresenceStore
+from tether.presence.stores import build_store
+from tether.protocol import PRESENCE_REF
+from tether.pubsub import PubSub
 
 logger = logging.getLogger("tether.presence")
-
-Meta = dict[str, Any]
-Emit = Callable[[str, "PresenceDiff"], Awaitable[None]]
-
-REF_KEY = "phx_ref"
-
-
-@dataclass(frozen=True, slots=True)
-class PresenceDiff:
-    """Broadcast on a topic when entries join or leave: key -> the metas that changed."""
-
-    joins: dict[str, list[Meta]] = field(default_factory=dict)
-    leaves: dict[str, list[Meta]] = field(default_factory=dict)
 
 
 def new_ref() -> str:
     # Time first, so sorting refs orders a key's metas by when they joined.
     return f"{time.time_ns():016x}{secrets.token_hex(4)}"
-
-
-class PresenceStore(ABC):
-    """Where entries live. ``ref`` is unique per entry; ``meta`` already carries it."""
-
-    @abstractmethod
-    async def start(self, emit: Emit) -> None:
-        """Begin. ``emit`` broadcasts diffs the store finds itself (a dead node's leaves)."""
-
-    @abstractmethod
-    async def close(self) -> None:
-        """Stop every task the store started."""
-
-    @abstractmethod
-    async def add(self, topic: str, ref: str, key: str, meta: Meta) -> None: ...
-
-    @abstractmethod
-    async def remove(self, topic: str, ref: str) -> tuple[str, Meta] | None:
-        """Remove an entry; return ``(key, meta)`` only if this call removed it."""
-
-    @abstractmethod
-    async def entries(self, topic: str) -> list[tuple[str, Meta]]:
-        """Every ``(key, meta)`` on ``topic``."""
-
-
-class MemoryPresenceStore(PresenceStore):
-    """Entries of this process only."""
-
-    def __init__(self) -> None:
-        self._topics: dict[str, dict[str, tuple[str, Meta]]] = {}
-
-    async def start(self, emit: Emit) -> None:
-        pass
-
-    async def close(self) -> None:
-        pass
-
-    async def add(self, topic: str, ref: str, key: str, meta: Meta) -> None:
-        self._topics.setdefault(topic, {})[ref] = (key, meta)
-
-    async def remove(self, topic: str, ref: str) -> tuple[str, Meta] | None:
-        entries = self._topics.get(topic)
-        if entries is None:
-            return None
-        removed = entries.pop(ref, None)
-        if not entries:
-            del self._topics[topic]
-        return removed
-
-    async def entries(self, topic: str) -> list[tuple[str, Meta]]:
-        return list(self._topics.get(topic, {}).values())
 
 
 @dataclass(slots=True)
@@ -102,22 +36,26 @@ class _Track:
 
 
 class Presence:
-    """Track who is present on a topic, across every process sharing the pub/sub."""
+    """Track who is present on a topic, across every process sharing the pub/sub.
+
+    ``store`` defaults to the one that follows ``pubsub``, built with the
+    heartbeat timings (used only by a store that spans processes).
+    """
 
     def __init__(
         self,
         pubsub: PubSub,
         *,
+        store: PresenceStore | None = None,
         heartbeat_interval: float = 5.0,
         heartbeat_ttl: float = 20.0,
         broadcast_period: float = 0.0,
     ) -> None:
-        if heartbeat_ttl <= heartbeat_interval:
-            raise ValueError("heartbeat_ttl must be longer than heartbeat_interval")
         self.pubsub = pubsub
-        self.store = pubsub.presence_store(
-            heartbeat_interval=heartbeat_interval, heartbeat_ttl=heartbeat_ttl
-        )
+        if store is None:
+            timings = {"HEARTBEAT_INTERVAL": heartbeat_interval, "HEARTBEAT_TTL": heartbeat_ttl}
+            store = build_store(pubsub, {"OPTIONS": timings})
+        self.store = store
         self._started = False
         self._closed = False
         self._tracks: dict[str, _Track] = {}  # ref -> what this process tracks
@@ -165,7 +103,7 @@ class Presence:
         """Add an entry for ``key`` (one per tab) and broadcast its join; return its ref."""
         await self.start()
         ref = new_ref()
-        full = {**meta, REF_KEY: ref}
+        full = {**meta, PRESENCE_REF: ref}
         await self.store.add(topic, ref, key, full)
         self._tracks[ref] = _Track(topic, key, owner)
         if owner is not None:
@@ -199,16 +137,16 @@ class Presence:
             pending.joins.setdefault(key, []).extend(metas)
         for key, metas in diff.leaves.items():
             joined = pending.joins.get(key, [])
-            gone = {m.get(REF_KEY) for m in metas}
+            gone = {m.get(PRESENCE_REF) for m in metas}
             # A tab that came and went within one period is never announced.
-            kept = [m for m in joined if m.get(REF_KEY) not in gone]
-            announced = {m.get(REF_KEY) for m in joined}
+            kept = [m for m in joined if m.get(PRESENCE_REF) not in gone]
+            announced = {m.get(PRESENCE_REF) for m in joined}
             if len(kept) != len(joined):
                 if kept:
                     pending.joins[key] = kept
                 else:
                     pending.joins.pop(key, None)
-            left = [m for m in metas if m.get(REF_KEY) not in announced]
+            left = [m for m in metas if m.get(PRESENCE_REF) not in announced]
             if left:
                 pending.leaves.setdefault(key, []).extend(left)
         if self._flusher is None:
@@ -245,32 +183,5 @@ class Presence:
         for key, meta in await self.store.entries(topic):
             grouped.setdefault(key, []).append(meta)
         for metas in grouped.values():
-            metas.sort(key=lambda m: str(m.get(REF_KEY, "")))
+            metas.sort(key=lambda m: str(m.get(PRESENCE_REF, "")))
         return grouped
-
-
-_lock = threading.Lock()
-_presence: Presence | None = None
-
-
-def get_presence() -> Presence:
-    """The process-wide ``Presence`` over ``get_pubsub()``.
-
-    Options come from ``TETHER["PRESENCE"]["OPTIONS"]``
-    (``HEARTBEAT_INTERVAL``, ``HEARTBEAT_TTL``), if set.
-    """
-    global _presence
-    with _lock:
-        if _presence is None:
-            from tether.conf import options, setting
-
-            kwargs = {"broadcast_period": 0.5, **options(setting("PRESENCE"))}
-            _presence = Presence(get_pubsub(), **kwargs)
-        return _presence
-
-
-def reset_presence() -> None:
-    """Forget the process-wide instance (tests; call ``close()`` on it first)."""
-    global _presence
-    with _lock:
-        _presence = None
