@@ -14,6 +14,10 @@ import logging
 from typing import Any
 
 from tether import protocol
+from tether.live.registry import registry
+from tether.live.socket import LiveSocket
+from tether.presence import get_presence
+from tether.pubsub import get_pubsub
 from tether.static import StaticFiles
 from tether.types import ASGIApp, Receive, Scope, Send
 
@@ -33,8 +37,6 @@ class TetherASGI:
         kind = scope["type"]
         if kind == "websocket":
             if scope["path"] == protocol.SOCKET_PATH:
-                from tether.live.socket import LiveSocket
-
                 await LiveSocket(scope, receive, send).serve()
             else:
                 await send({"type": "websocket.close", "code": 404})
@@ -56,12 +58,7 @@ class TetherASGI:
                 return
 
     async def shutdown(self) -> None:
-        from tether.live.registry import registry
-
         await registry.close_all()
-        from tether.presence import get_presence
-        from tether.pubsub import get_pubsub
-
         await get_presence().close()
         await get_pubsub().close()
 

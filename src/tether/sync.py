@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 
+from tether.conf import setting
+
 T = TypeVar("T")
 
 _pool: ThreadPoolExecutor | None = None
@@ -24,8 +26,6 @@ _pool: ThreadPoolExecutor | None = None
 def executor() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
-        from tether.conf import setting
-
         _pool = ThreadPoolExecutor(setting("SYNC_THREADS"), thread_name_prefix="tether-sync")
     return _pool
 

@@ -18,6 +18,7 @@ from tether.asyncs import AsyncResult
 from tether.django.views import live_view
 from tether.effects import Effects, Navigation, NavKind
 from tether.errors import UnknownEvent
+from tether.pubsub import get_pubsub
 from tether.sync import run_sync
 
 if TYPE_CHECKING:
@@ -98,8 +99,6 @@ class DeadHost:
         pass
 
     async def broadcast_from(self, topic: str, message: Any) -> None:
-        from tether.pubsub import get_pubsub
-
         await get_pubsub().broadcast(topic, message)
 
 
@@ -265,8 +264,6 @@ class LiveView(Assigns):
 
     async def broadcast(self, topic: str, message: Any) -> None:
         """Send ``message`` to every subscriber of ``topic`` on every process, this view too."""
-        from tether.pubsub import get_pubsub
-
         pubsub = get_pubsub()
         await pubsub.start()
         await pubsub.broadcast(topic, message)

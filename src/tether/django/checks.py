@@ -8,11 +8,11 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
+from tether.conf import DEFAULTS
+
 
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    from tether.conf import DEFAULTS
-
     messages: list[CheckMessage] = []
     user = getattr(settings, "TETHER", {})
     if not isinstance(user, dict):

@@ -17,8 +17,9 @@ from typing import Any, Protocol
 import httpx
 from bs4 import BeautifulSoup, Tag
 
-from tether import protocol
+from tether import protocol, tokens
 from tether.errors import LiveTestError, SocketClosed, ViewCrashed
+from tether.live.registry import registry
 from tether.testing import pushes
 from tether.testing.channel import Channel
 from tether.testing.dom import describe, field_names
@@ -190,8 +191,6 @@ class LiveViewTest:
             self.patched_to = payload[protocol.TO]
             self.url = payload[protocol.TO]
         else:
-            from tether import tokens
-
             flash = payload.get(protocol.FLASH)
             self.redirected_to = payload[protocol.TO]
             self.redirect_flash = tokens.verify_flash(flash)
@@ -329,8 +328,6 @@ class LiveViewTest:
 
     def send_info(self, message: Any) -> None:
         """Deliver ``message`` to the view's ``handle_info``, as ``send`` would."""
-        from tether.live.registry import registry
-
         for socket in registry.sockets:
             session = socket.sessions.get(self.topic)
             if session is not None:
