@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import aget_user
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, QueryDict, parse_cookie
-from django.http.request import split_domain_port, validate_host
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, stable since 4.1
     CSRF_SESSION_KEY,
     InvalidTokenFormat,
@@ -18,6 +18,7 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, s
     _does_token_match,
 )
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import is_same_domain
 
 from tether.types import Scope
 
@@ -30,35 +31,39 @@ def header(scope: Scope, name: bytes) -> str | None:
 
 
 def origin_allowed(scope: Scope) -> bool:
-    """The upgrade's Origin must be this site: an allowed host or a trusted origin.
+    """The upgrade's Origin must be this site, by the rule of Django's CSRF check.
 
+    That is the upgrade's own ``scheme://host[:port]`` (its Host passing
+    ``ALLOWED_HOSTS``, its scheme ``ws``/``wss`` as ``http``/``https`` or what
+    ``SECURE_PROXY_SSL_HEADER`` says), or a ``CSRF_TRUSTED_ORIGINS`` entry.
     Browsers always send Origin on WebSocket upgrades; a missing one is a
     non-browser client, which the CSRF token still guards.
     """
     origin = header(scope, b"origin")
     if origin is None:
         return True
-    parts = urlsplit(origin)
-    if any(_origin_matches(parts, trusted) for trusted in settings.CSRF_TRUSTED_ORIGINS):
+    request = build_request(scope)
+    try:
+        own = f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        own = None
+    if origin == own:
         return True
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    trusted = settings.CSRF_TRUSTED_ORIGINS
+    if origin in trusted and "*" not in origin:
+        return True
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
         return False
-    host, _port = split_domain_port(parts.netloc)
-    allowed = list(settings.ALLOWED_HOSTS)
-    if settings.DEBUG and not allowed:
-        allowed = [".localhost", "127.0.0.1", "[::1]"]
-    return bool(host) and validate_host(host, allowed)
-
-
-def _origin_matches(origin: Any, trusted: str) -> bool:
-    """Django's CSRF_TRUSTED_ORIGINS syntax: an exact origin, or ``scheme://*.domain``."""
-    wanted = urlsplit(trusted)
-    if wanted.scheme != origin.scheme:
-        return False
-    if wanted.netloc.startswith("*."):
-        suffix = wanted.netloc[1:]
-        return bool(origin.netloc.endswith(suffix) or origin.netloc == suffix[1:])
-    return bool(wanted.netloc == origin.netloc)
+    for entry in trusted:
+        if "*" in entry:
+            wanted = urlsplit(entry)
+            if wanted.scheme == parts.scheme and is_same_domain(
+                parts.netloc, wanted.netloc.lstrip("*")
+            ):
+                return True
+    return False
 
 
 # Headers of the WebSocket handshake itself, of no use to a view.
