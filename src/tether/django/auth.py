@@ -13,9 +13,11 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, QueryDict, parse_cookie
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, stable since 4.1
     CSRF_SESSION_KEY,
+    CSRF_TOKEN_LENGTH,
     InvalidTokenFormat,
     _check_token_format,
     _does_token_match,
+    _unmask_cipher_token,
 )
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import is_same_domain
@@ -128,9 +130,37 @@ def build_request(scope: Scope, url: str | None = None) -> HttpRequest:
 
 
 async def load_session_and_user(request: HttpRequest) -> None:
+    """The session and user of the upgrade's cookies, and the browser's CSRF secret.
+
+    With the secret in ``META["CSRF_COOKIE"]``, as ``CsrfViewMiddleware`` puts
+    it, ``{% csrf_token %}`` in a live template masks the browser's own secret.
+    Without one, Django would mint a secret the browser never receives, and a
+    plain form in the page would be refused. No secret is ever minted here: a
+    browser without one is refused at the join.
+    """
     engine = import_module(settings.SESSION_ENGINE)
     request.session = engine.SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
     request.user = await aget_user(request)
+    secret = await _csrf_secret(request)
+    if secret is not None:
+        request.META["CSRF_COOKIE"] = secret
+
+
+async def _csrf_secret(request: HttpRequest) -> str | None:
+    """This browser's CSRF secret (the cookie, or the session), if well formed."""
+    if settings.CSRF_USE_SESSIONS:
+        secret = await request.session.aget(CSRF_SESSION_KEY)
+    else:
+        secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if not isinstance(secret, str):
+        return None
+    try:
+        _check_token_format(secret)
+    except InvalidTokenFormat:
+        return None
+    if len(secret) == CSRF_TOKEN_LENGTH:  # stored masked, by Django before 4.0
+        secret = _unmask_cipher_token(secret)
+    return str(secret)
 
 
 async def csrf_token_valid(request: HttpRequest, token: object) -> bool:
@@ -141,14 +171,5 @@ async def csrf_token_valid(request: HttpRequest, token: object) -> bool:
         _check_token_format(token)
     except InvalidTokenFormat:
         return False
-    if settings.CSRF_USE_SESSIONS:
-        secret = await request.session.aget(CSRF_SESSION_KEY)
-    else:
-        secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    if not isinstance(secret, str):
-        return False
-    try:
-        _check_token_format(secret)
-    except InvalidTokenFormat:
-        return False
-    return bool(_does_token_match(token, secret))
+    secret = await _csrf_secret(request)
+    return secret is not None and bool(_does_token_match(token, secret))

@@ -3,9 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.middleware.csrf import (
+    CSRF_SESSION_KEY,
+    _get_new_csrf_string,
+    _mask_cipher_secret,
+    _unmask_cipher_token,
+    get_token,
+)
 
-from tether.django.auth import build_request, csrf_token_valid
+from tether.django.auth import build_request, csrf_token_valid, load_session_and_user
 
 
 def scope(*headers: tuple[str, str], **extra: Any) -> dict[str, Any]:
@@ -102,3 +109,43 @@ async def test_csrf_garbage_tokens(token: object) -> None:
 async def test_csrf_missing_or_garbage_secret(secret: str | None) -> None:
     token = _mask_cipher_secret(_get_new_csrf_string())
     assert await csrf_token_valid(csrf_request(secret), token) is False
+
+
+# -- {% csrf_token %} over the socket: the browser's own secret, never a new one ------
+
+
+async def test_csrf_token_tag_over_the_socket_masks_the_browsers_cookie_secret() -> None:
+    secret = _get_new_csrf_string()
+    request = csrf_request(secret)
+    await load_session_and_user(request)
+    token = get_token(request)
+    assert token != secret
+    assert _unmask_cipher_token(token) == secret
+
+
+async def test_csrf_token_tag_over_the_socket_uses_the_session_secret(settings) -> None:
+    settings.CSRF_USE_SESSIONS = True
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    store = SessionStore()
+    secret = _get_new_csrf_string()
+    store[CSRF_SESSION_KEY] = secret
+    await store.asave()
+    request = build_request(scope(("cookie", f"sessionid={store.session_key}")), "/")
+    await load_session_and_user(request)
+    assert _unmask_cipher_token(get_token(request)) == secret
+    assert await csrf_token_valid(request, _mask_cipher_secret(secret)) is True
+
+
+@pytest.mark.parametrize("cookie", [None, "!" * 32])
+async def test_socket_never_mints_a_csrf_secret(cookie: str | None) -> None:
+    request = csrf_request(cookie)
+    await load_session_and_user(request)
+    assert "CSRF_COOKIE" not in request.META
+
+
+async def test_csrf_secret_stored_masked_by_old_django_still_matches() -> None:
+    secret = _get_new_csrf_string()
+    request = csrf_request(_mask_cipher_secret(secret))  # 64 characters, pre-4.0 style
+    await load_session_and_user(request)
+    assert _unmask_cipher_token(get_token(request)) == secret
+    assert await csrf_token_valid(request, _mask_cipher_secret(secret)) is True
