@@ -18,5 +18,5 @@ urlpatterns = [
     path("feedback/sent/", views.feedback_sent, name="feedback-sent"),
     path("chat/<slug:room>/", chat.Chat.as_view(), name="chat"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="logout"),
 ]
