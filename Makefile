@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := src/tether/static/tether/vendor
 DEMO := examples/demo
-UVICORN_FLAGS := --loop uvloop --http httptools --ws websockets-sansio --ws-per-message-deflate false --no-access-log
+# --ws-max-size: uvicorn's own frame limit (bytes), a little above TETHER["MAX_FRAME_BYTES"]
+# (256 KiB), so a huge frame is refused before it is buffered (docs/security.md).
+UVICORN_FLAGS := --loop uvloop --http httptools --ws websockets-sansio --ws-per-message-deflate false --ws-max-size 327680 --no-access-log
 
 .PHONY: demo test lint bench install chromium redis clean lock
 
