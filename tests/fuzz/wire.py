@@ -40,7 +40,7 @@ class RawSocket:
             "subprotocols": [],
         }
         self.task = asyncio.get_running_loop().create_task(
-            self.app(scope, self.to_app.get, self.from_app.put)
+            self.app(scope, self.to_app.get, self._from_app)
         )
         await self.to_app.put({"type": "websocket.connect"})
         message = await self.from_app.get()
@@ -48,6 +48,13 @@ class RawSocket:
             return True
         self._closed(message)
         return False
+
+    async def _from_app(self, message: dict[str, Any]) -> None:
+        text = message.get("text")
+        if text is not None:
+            # As a real server does: text that is not valid UTF-8 fails in send().
+            text.encode("utf-8")
+        await self.from_app.put(message)
 
     def _closed(self, message: dict[str, Any]) -> None:
         self.close_code = int(message.get("code", 1000))
