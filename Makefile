@@ -5,9 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := src/tether/static/tether/vendor
 DEMO := examples/demo
-UVICORN_FLAGS := --loop uvloop --http httptools --ws websockets-sansio --ws-per-message-deflate false --no-access-log
+# --ws-max-size: uvicorn's own frame limit (bytes), a little above TETHER["MAX_FRAME_BYTES"]
+# (256 KiB), so a huge frame is refused before it is buffered (docs/security.md).
+UVICORN_FLAGS := --loop uvloop --http httptools --ws websockets-sansio --ws-per-message-deflate false --ws-max-size 327680 --no-access-log
 
-.PHONY: demo test lint bench install chromium redis clean lock
+.PHONY: demo test lint bench install chromium redis clean lock fuzz
 
 install: $(VENV)/.installed $(VENDOR)/.installed
 
@@ -52,6 +54,11 @@ lint: install
 
 test: install chromium redis lint
 	$(BIN)/pytest -q
+
+# The protocol fuzzer for longer than the 45 s of `make test`: FUZZ_SECONDS=3600 make fuzz.
+FUZZ_SECONDS ?= 600
+fuzz: install
+	TETHER_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/pytest -q -s --timeout 0 tests/fuzz/test_protocol_fuzz.py
 
 bench: install
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)

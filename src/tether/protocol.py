@@ -165,11 +165,29 @@ CLOSE_SERVICE_RESTART: Final = 1012
 CLOSE_TRY_AGAIN: Final = 1013
 
 
+# Decoding limits. The client never nests a frame deeper than a hook's payload;
+# a deeper one would crash code that walks or re-encodes it further up the stack.
+MAX_NESTING: Final = 64
+
+
 def decode(text: str) -> Frame:
+    """A V2 frame from a client's text; anything else raises ``MalformedFrame``.
+
+    The text is hostile: Python's json recurses per level (``RecursionError``),
+    refuses integers over 4300 digits (``ValueError``) and accepts ``NaN`` and
+    ``Infinity``, which JSON and the browser do not.
+    """
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise MalformedFrame(f"not JSON: {exc.msg}") from None
+    except RecursionError:
+        raise MalformedFrame(f"nested deeper than {MAX_NESTING}") from None
+    except ValueError as exc:  # an integer too long to convert, or a constant
+        raise MalformedFrame(f"not JSON: {exc}") from None
+    # Counting brackets is a cheap bound: most frames cannot be that deep.
+    if text.count("[") + text.count("{") > MAX_NESTING and _depth(value) > MAX_NESTING:
+        raise MalformedFrame(f"nested deeper than {MAX_NESTING}")
     if not isinstance(value, list) or len(value) != 5:
         raise MalformedFrame("expected a JSON array of 5 elements")
     join_ref, ref, topic, event, payload = value
@@ -179,6 +197,27 @@ def decode(text: str) -> Frame:
     if not isinstance(topic, str) or not isinstance(event, str):
         raise MalformedFrame("topic and event must be strings")
     return join_ref, ref, topic, event, payload
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _depth(value: Any) -> int:
+    """How deeply arrays and objects nest in a decoded value, without recursing."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        if depth > MAX_NESTING:
+            return depth
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in item)
+    return deepest
 
 
 def dumps(value: Any) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -32,25 +33,34 @@ class StaticFiles:
         self.prefix = str(settings.STATIC_URL or "/static/")
         if not self.prefix.startswith("/"):
             self.prefix = "/" + self.prefix
-        self._cache: dict[str, Asset | None] = {}
+        self._cache: dict[str, Asset] = {}  # by real path: one entry per file
 
     def handles(self, scope: Scope) -> bool:
         return scope["type"] == "http" and str(scope["path"]).startswith(self.prefix)
 
     def find(self, relative: str) -> Asset | None:
-        if relative in self._cache:
-            return self._cache[relative]
+        """The file for a path under STATIC_URL, compressed once and kept.
+
+        Only files are kept, keyed by where they are: a missing path or another
+        spelling of a found one (``a//b.js``) costs no memory, so requests for
+        random paths cannot grow the cache, and a file added later is served.
+        """
         from django.contrib.staticfiles import finders
         from django.core.exceptions import SuspiciousFileOperation
 
+        if ".." in Path(relative).parts:
+            return None
         try:
             found = finders.find(relative)
         except SuspiciousFileOperation:  # a path leaving the static roots
-            found = None
-        asset = None
-        if isinstance(found, str) and ".." not in Path(relative).parts and Path(found).is_file():
-            raw = Path(found).read_bytes()
-            ctype = mimetypes.guess_type(found)[0] or "application/octet-stream"
+            return None
+        if not isinstance(found, str):
+            return None
+        path = os.path.realpath(found)
+        asset = self._cache.get(path)
+        if asset is None and Path(path).is_file():
+            raw = Path(path).read_bytes()
+            ctype = mimetypes.guess_type(path)[0] or "application/octet-stream"
             if ctype.startswith("text/") or ctype.endswith("javascript"):
                 ctype += "; charset=utf-8"
             asset = Asset(
@@ -59,7 +69,7 @@ class StaticFiles:
                 ctype,
                 '"' + hashlib.blake2b(raw, digest_size=8).hexdigest() + '"',
             )
-        self._cache[relative] = asset
+            self._cache[path] = asset
         return asset
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import gc
 import gzip
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +123,51 @@ async def test_dot_dot_inside_static_is_404(app: StaticFiles, path: str) -> None
 async def test_dot_dot_leaving_static_is_404(app: StaticFiles, path: str) -> None:
     status, _, _ = await get(app, path)
     assert status == 404
+
+
+# Regression for the review finding "unbounded StaticFiles._cache for missing paths":
+# every request for a missing path stayed in memory for the life of the process.
+
+
+async def test_static_missing_paths_are_not_remembered(app: StaticFiles) -> None:
+    await get(app, "/static/warm-up-the-finders.js")
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(3000):
+            status, _, _ = await get(app, f"/static/missing/{n:0100d}.js")
+            assert status == 404
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    # Remembering each path would hold over 400 KB here.
+    assert grown < 100_000, f"{grown} bytes kept after 3000 missing paths"
+
+
+async def test_static_file_added_after_a_404_is_served(settings, tmp_path: Path) -> None:
+    settings.STATICFILES_DIRS = [tmp_path]
+    app = StaticFiles()
+    status, _, _ = await get(app, "/static/late.css")
+    assert status == 404
+    (tmp_path / "late.css").write_text("body { color: red }")
+    status, _, body = await get(app, "/static/late.css")
+    assert (status, body) == (200, b"body { color: red }")
+
+
+async def test_static_other_spellings_of_a_file_share_one_copy(app: StaticFiles) -> None:
+    await get(app, "/static/tether/tether.js")
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(1, 200):
+            status, _, body = await get(app, "/static/tether" + "/" * n + "tether.js")
+            assert (status, body) == (200, CLIENT.read_bytes())
+            del body
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 100_000, f"{grown} bytes kept for 200 spellings of one file"

@@ -14,7 +14,9 @@ urlpatterns = [
     path("login-required/", views.Private.as_view(), name="login-required"),
     path("dashboard-async/", views.AsyncDashboard.as_view(), name="dashboard-async"),
     path("wizard/", views.Wizard.as_view(), name="wizard"),
+    path("feedback/", views.Feedback.as_view(), name="feedback"),
+    path("feedback/sent/", views.feedback_sent, name="feedback-sent"),
     path("chat/<slug:room>/", chat.Chat.as_view(), name="chat"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="logout"),
 ]

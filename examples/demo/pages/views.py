@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
 
 from tether import LiveView, event
 
@@ -21,6 +22,7 @@ DEMOS = [
     ("templates/nested", "Nested templates", "if, for and include nested; rows keyed by id"),
     ("templates/table", "Sortable table", "sorting sends row indices, not rows"),
     ("templates/form", "Live form", "a Django form validated as you type"),
+    ("feedback", "Plain form", "a POST form with {% csrf_token %} inside a live page"),
 ]
 
 
@@ -157,3 +159,29 @@ class Wizard(LiveView):
         if text:
             next_id = max((item["id"] for item in self.items), default=0) + 1
             self.items = [*self.items, {"id": next_id, "text": text}]
+
+
+class Feedback(LiveView):
+    """A plain POST form inside a live page: ``{% csrf_token %}`` as Django renders it.
+
+    The connected render replaces the dead one in the browser, so the token it
+    carries must be one for the browser's own CSRF secret.
+    """
+
+    template_name = "pages/feedback.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.page_title = "Feedback"
+        self.live = self.connected
+        self.length = 0
+
+    @event
+    async def typing(self, form: Any) -> None:
+        self.length = len(form.get("message", ""))
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_sent(request: HttpRequest) -> HttpResponse:
+    """Where the feedback form posts, through Django's CSRF middleware like any form."""
+    message = request.POST.get("message", "") if request.method == "POST" else ""
+    return render(request, "pages/feedback_sent.html", {"message": message})

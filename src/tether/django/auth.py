@@ -9,15 +9,18 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import aget_user
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, QueryDict, parse_cookie
-from django.http.request import split_domain_port, validate_host
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, stable since 4.1
     CSRF_SESSION_KEY,
+    CSRF_TOKEN_LENGTH,
     InvalidTokenFormat,
     _check_token_format,
     _does_token_match,
+    _unmask_cipher_token,
 )
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import is_same_domain
 
 from tether.types import Scope
 
@@ -30,35 +33,39 @@ def header(scope: Scope, name: bytes) -> str | None:
 
 
 def origin_allowed(scope: Scope) -> bool:
-    """The upgrade's Origin must be this site: an allowed host or a trusted origin.
+    """The upgrade's Origin must be this site, by the rule of Django's CSRF check.
 
+    That is the upgrade's own ``scheme://host[:port]`` (its Host passing
+    ``ALLOWED_HOSTS``, its scheme ``ws``/``wss`` as ``http``/``https`` or what
+    ``SECURE_PROXY_SSL_HEADER`` says), or a ``CSRF_TRUSTED_ORIGINS`` entry.
     Browsers always send Origin on WebSocket upgrades; a missing one is a
     non-browser client, which the CSRF token still guards.
     """
     origin = header(scope, b"origin")
     if origin is None:
         return True
-    parts = urlsplit(origin)
-    if any(_origin_matches(parts, trusted) for trusted in settings.CSRF_TRUSTED_ORIGINS):
+    request = build_request(scope)
+    try:
+        own = f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        own = None
+    if origin == own:
         return True
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    trusted = settings.CSRF_TRUSTED_ORIGINS
+    if origin in trusted and "*" not in origin:
+        return True
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
         return False
-    host, _port = split_domain_port(parts.netloc)
-    allowed = list(settings.ALLOWED_HOSTS)
-    if settings.DEBUG and not allowed:
-        allowed = [".localhost", "127.0.0.1", "[::1]"]
-    return bool(host) and validate_host(host, allowed)
-
-
-def _origin_matches(origin: Any, trusted: str) -> bool:
-    """Django's CSRF_TRUSTED_ORIGINS syntax: an exact origin, or ``scheme://*.domain``."""
-    wanted = urlsplit(trusted)
-    if wanted.scheme != origin.scheme:
-        return False
-    if wanted.netloc.startswith("*."):
-        suffix = wanted.netloc[1:]
-        return bool(origin.netloc.endswith(suffix) or origin.netloc == suffix[1:])
-    return bool(wanted.netloc == origin.netloc)
+    for entry in trusted:
+        if "*" in entry:
+            wanted = urlsplit(entry)
+            if wanted.scheme == parts.scheme and is_same_domain(
+                parts.netloc, wanted.netloc.lstrip("*")
+            ):
+                return True
+    return False
 
 
 # Headers of the WebSocket handshake itself, of no use to a view.
@@ -123,9 +130,37 @@ def build_request(scope: Scope, url: str | None = None) -> HttpRequest:
 
 
 async def load_session_and_user(request: HttpRequest) -> None:
+    """The session and user of the upgrade's cookies, and the browser's CSRF secret.
+
+    With the secret in ``META["CSRF_COOKIE"]``, as ``CsrfViewMiddleware`` puts
+    it, ``{% csrf_token %}`` in a live template masks the browser's own secret.
+    Without one, Django would mint a secret the browser never receives, and a
+    plain form in the page would be refused. No secret is ever minted here: a
+    browser without one is refused at the join.
+    """
     engine = import_module(settings.SESSION_ENGINE)
     request.session = engine.SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
     request.user = await aget_user(request)
+    secret = await _csrf_secret(request)
+    if secret is not None:
+        request.META["CSRF_COOKIE"] = secret
+
+
+async def _csrf_secret(request: HttpRequest) -> str | None:
+    """This browser's CSRF secret (the cookie, or the session), if well formed."""
+    if settings.CSRF_USE_SESSIONS:
+        secret = await request.session.aget(CSRF_SESSION_KEY)
+    else:
+        secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if not isinstance(secret, str):
+        return None
+    try:
+        _check_token_format(secret)
+    except InvalidTokenFormat:
+        return None
+    if len(secret) == CSRF_TOKEN_LENGTH:  # stored masked, by Django before 4.0
+        secret = _unmask_cipher_token(secret)
+    return str(secret)
 
 
 async def csrf_token_valid(request: HttpRequest, token: object) -> bool:
@@ -136,14 +171,5 @@ async def csrf_token_valid(request: HttpRequest, token: object) -> bool:
         _check_token_format(token)
     except InvalidTokenFormat:
         return False
-    if settings.CSRF_USE_SESSIONS:
-        secret = await request.session.aget(CSRF_SESSION_KEY)
-    else:
-        secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    if not isinstance(secret, str):
-        return False
-    try:
-        _check_token_format(secret)
-    except InvalidTokenFormat:
-        return False
-    return bool(_does_token_match(token, secret))
+    secret = await _csrf_secret(request)
+    return secret is not None and bool(_does_token_match(token, secret))

@@ -15,11 +15,17 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+# The server's own frame limit: uvicorn refuses a larger frame from its header
+# (close 1009) instead of buffering up to its 16 MiB default. A little above
+# MAX_FRAME_BYTES (256 KiB), so frames between get Tether's own 1009 and reason.
+WS_MAX_SIZE = 320 * 1024
 UVICORN_FLAGS = (
     "--loop",
     "uvloop",
     "--http",
     "httptools",
+    "--ws-max-size",
+    str(WS_MAX_SIZE),
     "--no-access-log",
 )
 # The WebSocket implementation; TETHER_UVICORN_WS overrides it for experiments.
