@@ -19,7 +19,7 @@ from tether.live.socket import LiveSocket
 from tether.presence import get_presence
 from tether.pubsub import get_pubsub
 from tether.static import StaticFiles
-from tether.types import ASGIApp, Receive, Scope, Send
+from tether.types import WS_CLOSE, ASGIApp, Receive, Scope, Send
 
 logger = logging.getLogger("tether.asgi")
 
@@ -39,7 +39,7 @@ class TetherASGI:
             if scope["path"] == protocol.SOCKET_PATH:
                 await LiveSocket(scope, receive, send).serve()
             else:
-                await send({"type": "websocket.close", "code": 404})
+                await send({"type": WS_CLOSE, "code": 404})
         elif kind == "lifespan":
             await self.lifespan(receive, send)
         elif self.static is not None and self.static.handles(scope):

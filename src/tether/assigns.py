@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tether.errors import ReservedName
+
 # Attributes of a view that are never template assigns.
 RESERVED = frozenset({"request"})
 
@@ -18,8 +20,15 @@ class Assigns:
     """Mixin: records changed public attribute names in ``_changed``."""
 
     _changed: set[str]
+    #: Names no assign may take (a view's event handlers), set per class.
+    _reserved: frozenset[str] = frozenset()
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if name in self._reserved:
+            raise ReservedName(
+                f"{type(self).__name__}.{name} is an @event handler; "
+                "an assign of that name would hide it: choose another name"
+            )
         object.__setattr__(self, name, value)
         if not name.startswith("_") and name not in RESERVED:
             try:

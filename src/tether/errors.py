@@ -5,6 +5,7 @@
     ├── ProtocolError             the client broke the channel protocol
     │   └── MalformedFrame        a frame that is not a V2 array (also ValueError)
     ├── IllegalTransition         a live session asked to move between states it cannot (a bug)
+    ├── ReservedName              an assign named like an @event handler (also AttributeError)
     ├── InvalidToken              a session, static or flash token fails its checks
     ├── BadSignature              a signed blob (pub/sub, frozen state) is forged (also ValueError)
     ├── JoinRefused               a join the client may not make; ``response`` is the reply
@@ -51,6 +52,10 @@ class IllegalTransition(TetherError):
     """A live session was asked to move between two states it cannot: a bug in Tether."""
 
 
+class ReservedName(TetherError, AttributeError):
+    """An assign or class attribute that would hide an ``@event`` handler of the view."""
+
+
 class InvalidToken(TetherError):
     """A session, static or flash token that is forged, expired or not for this element."""
 
@@ -72,7 +77,13 @@ class EventError(TetherError):
 
 
 class UnknownEvent(EventError, LookupError):
-    """An event name the view has no handler for."""
+    """An event name the view has no handler for.
+
+    The message goes to the client, so it names the event, not the view's class."""
+
+    def __init__(self, event: str) -> None:
+        super().__init__(f"unknown event {event!r}")
+        self.event = event
 
 
 class UnsafeRedirect(EventError, ValueError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from typing import Any, Final
 
 from tether.errors import MalformedFrame
@@ -161,6 +162,7 @@ CLOSE_PROTOCOL_ERROR: Final = 1002
 CLOSE_UNSUPPORTED: Final = 1003
 CLOSE_POLICY: Final = 1008
 CLOSE_TOO_BIG: Final = 1009
+CLOSE_INTERNAL_ERROR: Final = 1011
 CLOSE_SERVICE_RESTART: Final = 1012
 CLOSE_TRY_AGAIN: Final = 1013
 
@@ -222,6 +224,17 @@ def _depth(value: Any) -> int:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """``text`` (JSON) with lone surrogates as ``\\uXXXX`` escapes: valid UTF-8, same JSON.
+
+    Outside strings JSON is ASCII, so every surrogate here sits in a string,
+    where its escape decodes to the same character."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def encode(join_ref: str | None, ref: str | None, topic: str, event: str, payload: Any) -> str:

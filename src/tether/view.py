@@ -17,7 +17,7 @@ from tether.assigns import Assigns
 from tether.asyncs import AsyncResult
 from tether.django.views import live_view
 from tether.effects import Effects, Navigation, NavKind
-from tether.errors import UnknownEvent
+from tether.errors import ReservedName, UnknownEvent
 from tether.pubsub import get_pubsub
 from tether.sync import run_sync
 
@@ -135,6 +135,13 @@ class LiveView(Assigns):
                     is_async = inspect.iscoroutinefunction(value)
                     handlers[name] = (attr, _takes_argument(value, bound=False), is_async)
         cls._event_handlers = handlers
+        cls._reserved = frozenset(attr for attr, _, _ in handlers.values())
+        for attr in cls._reserved:
+            if not callable(getattr(cls, attr)):
+                raise ReservedName(
+                    f"{cls.__name__}.{attr} is an @event handler of a base class; "
+                    "a class attribute of that name hides it: choose another name"
+                )
 
     def __init__(self) -> None:
         object.__setattr__(self, "_host", DeadHost())
@@ -158,7 +165,7 @@ class LiveView(Assigns):
             self.clear_flash(str(key) if key else None)
             return None
         if found is None:
-            raise UnknownEvent(f"{type(self).__name__} has no handler for event {event!r}")
+            raise UnknownEvent(event)
         attr, takes_payload, is_async = found
         handler = getattr(self, attr)
         args = (payload,) if takes_payload else ()

@@ -41,8 +41,18 @@ async def test_an_event_the_view_does_not_handle_is_refused_by_name(
     live_client: LiveClient,
 ) -> None:
     view = await live_client.live("/toolbox/")
-    with pytest.raises(LiveTestError, match=r"event 'nope' refused: .*no handler for event 'nope'"):
+    with pytest.raises(LiveTestError, match=r"event 'nope' refused: .*unknown event 'nope'"):
         await view.push("click", "nope", {})
+
+
+async def test_an_unknown_event_reply_does_not_reveal_the_view_class(
+    live_client: LiveClient,
+) -> None:
+    # Review finding 13: the reply named the view's Python class to any client.
+    view = await live_client.live("/toolbox/")
+    with pytest.raises(LiveTestError) as refused:
+        await view.push("click", "nope", {})
+    assert "Toolbox" not in str(refused.value)
 
 
 async def test_a_crashed_handler_shows_the_server_traceback(live_client: LiveClient) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from tether.effects import Navigation, NavKind
-from tether.errors import UnknownEvent
+from tether.errors import ReservedName, UnknownEvent
 from tether.protocol import CLEAR_FLASH
 from tether.tokens import view_path
 from tether.view import LiveView, event
@@ -102,7 +102,7 @@ async def test_handle_event_uses_the_subclass_handler() -> None:
 
 
 async def test_handle_event_unknown() -> None:
-    with pytest.raises(UnknownEvent, match="Counter has no handler for event 'nope'"):
+    with pytest.raises(UnknownEvent, match="unknown event 'nope'"):
         await counter().handle_event("nope", {})
 
 
@@ -220,3 +220,30 @@ def test_has_access(view_cls: type[LiveView], user: FakeUser | None, allowed: bo
 
 def test_view_path_is_dotted() -> None:
     assert view_path(Counter) == f"{__name__}.Counter"
+
+
+def test_an_assign_named_like_an_event_handler_is_refused_not_a_silent_shadow() -> None:
+    # Review finding 16: `self.add = True` hid the handler `add`, and every
+    # click then crashed the view with "'bool' object is not callable".
+    class Cart(LiveView):
+        @event
+        async def add(self) -> None:
+            pass
+
+    cart = Cart()
+    with pytest.raises(ReservedName, match=r"Cart\.add is an @event handler"):
+        cart.add = True  # type: ignore[method-assign, assignment]
+    cart.added = True  # another name is fine
+    assert cart.get_assigns() == {"added": True}
+
+
+def test_a_subclass_attribute_hiding_an_inherited_handler_is_refused_at_class_definition() -> None:
+    class Base(LiveView):
+        @event
+        async def save(self) -> None:
+            pass
+
+    with pytest.raises(ReservedName, match=r"Child\.save is an @event handler"):
+
+        class Child(Base):
+            save = False  # type: ignore[assignment]

@@ -189,6 +189,7 @@ class LiveSession:
                     self._reply(ref, protocol.STATUS_ERROR, exc.response)
                     await self.close()
                 except EventError as exc:
+                    logger.info("%s refused %s: %s", self.view_cls.__qualname__, kind.value, exc)
                     self._reply(ref, protocol.STATUS_ERROR, {protocol.REASON: str(exc)})
                 except TimeoutError:
                     if not deadline.expired():

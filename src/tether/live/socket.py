@@ -24,7 +24,16 @@ from tether.live.owner import Owner
 from tether.live.registry import registry
 from tether.live.session import LiveSession
 from tether.protocol import Mailbox
-from tether.types import Receive, Scope, Send
+from tether.types import (
+    WS_ACCEPT,
+    WS_CLOSE,
+    WS_CONNECT,
+    WS_DISCONNECT,
+    WS_SEND,
+    Receive,
+    Scope,
+    Send,
+)
 
 logger = logging.getLogger("tether.socket")
 
@@ -73,19 +82,19 @@ class LiveSocket:
 
     async def serve(self) -> None:
         message = await self.receive()
-        if message["type"] != "websocket.connect":
+        if message["type"] != WS_CONNECT:
             return
         if not auth.origin_allowed(self.scope):
             logger.warning("socket refused: Origin %s", auth.header(self.scope, b"origin"))
-            await self.send({"type": "websocket.close", "code": 403})
+            await self.send({"type": WS_CLOSE, "code": 403})
             return
         query = parse_qs(bytes(self.scope.get("query_string", b"")).decode("latin-1"))
         if query.get(protocol.VSN_PARAM, [protocol.SERIALIZER_VSN])[0] != protocol.SERIALIZER_VSN:
-            await self.send({"type": "websocket.close", "code": 403})
+            await self.send({"type": WS_CLOSE, "code": 403})
             return
         self.scope["tether.csrf_token"] = query.get(protocol.CSRF_PARAM, [None])[0]
         del query, message
-        await self.send({"type": "websocket.accept"})
+        await self.send({"type": WS_ACCEPT})
         self.state = SocketState.OPEN
         self._task = asyncio.current_task()
         registry.add(self)
@@ -104,7 +113,7 @@ class LiveSocket:
         max_bytes = int(setting("MAX_FRAME_BYTES"))
         while self.state is SocketState.OPEN:
             message = await self.receive()
-            if message["type"] == "websocket.disconnect":
+            if message["type"] == WS_DISCONNECT:
                 self.state = SocketState.CLOSED
                 return
             text = message.get("text")
@@ -149,7 +158,7 @@ class LiveSocket:
             async with asyncio.timeout(1.0):
                 await self.send(
                     {
-                        "type": "websocket.close",
+                        "type": WS_CLOSE,
                         "code": self._close_code,
                         "reason": self._close_reason[:120],
                     }
@@ -163,7 +172,7 @@ class LiveSocket:
         try:
             async with asyncio.timeout(1.0):
                 while out:
-                    await self.send({"type": "websocket.send", "text": out.popleft()})
+                    await self.send({"type": WS_SEND, "text": out.popleft()})
         except Exception:
             pass
 
@@ -247,9 +256,18 @@ class LiveSocket:
                 if not out:
                     self._out = None
                 self._out_bytes -= len(frame)
-                await self.send({"type": "websocket.send", "text": frame})
+                try:
+                    await self.send({"type": WS_SEND, "text": frame})
+                except UnicodeEncodeError:
+                    # A lone surrogate (echoed from the client, or a view's own
+                    # string) cannot be UTF-8: send it escaped, the same JSON.
+                    await self.send({"type": WS_SEND, "text": protocol.escape_surrogates(frame)})
                 del frame
         except OSError:
             self.close(protocol.CLOSE_GOING_AWAY, "write failed")
+        except Exception:
+            # Never drop a frame silently: the page would diverge from the server.
+            logger.exception("writing to a client failed; closing its socket")
+            self.close(protocol.CLOSE_INTERNAL_ERROR, "server error")
         finally:
             self._writer = None
