@@ -16,7 +16,7 @@ from tether import protocol
 from tether.assigns import Assigns
 from tether.asyncs import AsyncResult
 from tether.django.views import live_view
-from tether.effects import Effects, Navigation, NavKind
+from tether.effects import Effects, Navigation, NavKind, checked_url
 from tether.errors import ReservedName, UnknownEvent
 from tether.pubsub import get_pubsub
 from tether.sync import run_sync
@@ -236,14 +236,17 @@ class LiveView(Assigns):
 
     def push_patch(self, to: str, *, replace: bool = False) -> None:
         """Change the URL without remounting; ``handle_params`` runs again."""
+        to = checked_url(to, self.__dict__.get("request"))
         self._effects.navigation = Navigation(NavKind.PATCH, to, replace)
 
     def push_navigate(self, to: str, *, replace: bool = False) -> None:
         """Go to another live view over the same socket."""
+        to = checked_url(to, self.__dict__.get("request"))
         self._effects.navigation = Navigation(NavKind.NAVIGATE, to, replace)
 
-    def redirect(self, to: str) -> None:
-        """Leave with a full page load."""
+    def redirect(self, to: str, *, external: bool = False) -> None:
+        """Leave with a full page load; to another site only with ``external=True``."""
+        to = checked_url(to, self.__dict__.get("request"), external=external)
         self._effects.navigation = Navigation(NavKind.REDIRECT, to)
 
     def push_event(self, name: str, payload: Any) -> None:

@@ -153,6 +153,11 @@ class Toolbox(LiveView):
         self.redirect("/counter/")
 
     @event
+    def away(self, payload: dict[str, Any]) -> None:
+        self.note = "leaving"
+        self.redirect(payload["to"], external=payload.get("external") == "yes")
+
+    @event
     def reload(self) -> None:
         self.put_flash("info", "Reloaded.")
         self.redirect("/toolbox/?tab=reloaded")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import DisallowedRedirect, PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import resolve_url
@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from tether import protocol, tokens
 from tether.conf import setting
 from tether.effects import NavKind
+from tether.errors import UnsafeRedirect
 from tether.rendering import ViewRenderer
 from tether.sync import call
 
@@ -82,8 +83,11 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
             raise PermissionDenied
         flash = tokens.verify_flash(request.COOKIES.get(protocol.FLASH_COOKIE))
         live.restore_flash(flash)
-        await call(live.mount, request, **kwargs)
-        await call(live.handle_params, request.GET, request.build_absolute_uri())
+        try:
+            await call(live.mount, request, **kwargs)
+            await call(live.handle_params, request.GET, request.build_absolute_uri())
+        except UnsafeRedirect as exc:
+            raise DisallowedRedirect(str(exc)) from exc  # a 400, as Django answers it
         navigation = live.take_effects().navigation
         if navigation is not None and navigation.kind is not NavKind.PATCH:
             redirect = HttpResponseRedirect(navigation.to)

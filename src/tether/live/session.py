@@ -25,7 +25,7 @@ from django.http import HttpRequest
 
 from tether import protocol, tokens, watchdog
 from tether.conf import setting
-from tether.effects import NavKind
+from tether.effects import NavKind, checked_url
 from tether.errors import EventError, JoinRefused
 from tether.live import freezing
 from tether.live.host import ViewHost
@@ -237,6 +237,7 @@ class LiveSession:
             url = payload.get(protocol.URL) if isinstance(payload, dict) else None
             if not isinstance(url, str):
                 raise EventError("live_patch needs a url")
+            checked_url(url, self.request)
             self.url = await handle_params(view, self.url, url)
             self._reply(ref, protocol.STATUS_OK, await self._update(view))
 

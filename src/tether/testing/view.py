@@ -308,7 +308,10 @@ class LiveViewTest:
     async def patch(self, path: str) -> None:
         """A live patch (``<.link patch>``): handle_params runs with the new URL."""
         url = self.client.base_url + path if path.startswith("/") else path
-        await self._request(protocol.LIVE_PATCH, {protocol.URL: url})
+        reply = await self._request(protocol.LIVE_PATCH, {protocol.URL: url})
+        if reply.get(protocol.REPLY_STATUS) != protocol.STATUS_OK:
+            # The browser reloads the page when a patch is refused.
+            raise LiveTestError(f"patch to {url!r} refused: {reply.get(protocol.REPLY_RESPONSE)}")
         self.url = url
 
     async def follow_redirect(self) -> LiveViewTest:
