@@ -25,6 +25,7 @@ GOALS = {
     "idle": "<= bare + 5 KiB",
     "watchdog": "~ off",
     "compression": "off by default",
+    "join_flood": "RSS within 10 MB; honest p99 < 50 ms",
 }
 
 
@@ -202,6 +203,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     else:
         out.append(("largest GC pause", NA, GOALS["gc"], memory.get("error", "not run")))
     out += watchdog_rows(figures)
+    out += flood_rows(figures)
     js = figures.get("client_js", {})
     out.append(
         (
@@ -245,6 +247,26 @@ def idle_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     if limit is not None:
         out.append((f"  bare WebSocket @ {pages:,}", kib(limit), GOALS["echo"], "echo app"))
     return out
+
+
+def flood_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    flood = figures.get("join_flood")
+    if not flood:
+        return []
+    growth = flood["rss_growth"] / (1024 * 1024)
+    honest = f"{ms(flood['honest_p50_ms'])} / {ms(flood['honest_p99_ms'])}"
+    note = (
+        f"{flood['joins']:,} joins over {flood['connections']} connection(s); "
+        f"{flood['honest_clicks']} honest clicks"
+    )
+    return [
+        (
+            "join flood: RSS growth; honest click p50 / p99",
+            f"{growth:+.1f} MB; {honest}",
+            GOALS["join_flood"],
+            note,
+        )
+    ]
 
 
 def watchdog_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:

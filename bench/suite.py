@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import servers, table
+from bench import flood, servers, table
 from bench.fleet import Swarm, WorkerError, progress, raise_fd_limit
 from tether.testing import ServerProcess
 
@@ -49,6 +49,7 @@ class Plan:
     watchdog_pages: int
     watchdog_rounds: int
     idle_batches: int = 8  # pages join in batches, idling long enough to freeze
+    flood_joins: int = 20_000  # phx_join frames one connection floods the server with
 
     @classmethod
     def full(cls) -> Plan:
@@ -140,6 +141,7 @@ class Suite:
             ("fan-out", self.fanout),
             ("idle freezing", self.idle),
             ("watchdog overhead", self.watchdog),
+            ("join flood on one connection", self.join_flood),
         ]
         if self.only:
             steps = [(n, f) for n, f in steps if f.__name__ in self.only]
@@ -635,6 +637,13 @@ class Suite:
             out["crashes_in_log"] = crashes.count(" crashed:")
             out["lost_from_store_in_log"] = crashes.count("idle-frozen state was lost")
         return out
+
+    def join_flood(self) -> None:
+        server = self.server("flood")
+        try:
+            self.figures["join_flood"] = flood.measure(server, self.plan.flood_joins)
+        finally:
+            server.stop()
 
     def watchdog(self) -> None:
         """Round trip and events/s on fresh servers with the watchdog off and on."""

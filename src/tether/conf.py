@@ -34,6 +34,12 @@ DEFAULTS: dict[str, Any] = {
     # Items a view may have waiting: a client past it is flooding and is disconnected;
     # server messages past it drop the oldest waiting one (a slow view skips ahead).
     "MAILBOX_LIMIT": 1000,
+    # Work frames (joins, events, patches) one connection may send: PER_SECOND on
+    # average, BURST at once; past it they are refused, and a client that keeps
+    # going after BURST refusals in a row is disconnected (1008).
+    "RATE_LIMIT": {"PER_SECOND": 100.0, "BURST": 200},
+    # Live views one connection may hold at once (nested views count).
+    "MAX_VIEWS_PER_SOCKET": 64,
     # A handler running longer than this is cancelled and the client gets an error.
     "HANDLER_TIMEOUT": 30.0,
     # Threads for plain ``def`` handlers.

@@ -6,11 +6,9 @@ results (``protocol.Mailbox``). The view's state never changes between two
 ``await``s of someone else's code. The session starts a runner task only
 while it has work, so an idle page costs no task at all.
 
-Its states are ``live/lifecycle.py``'s. The view's
-services (timers, topics, presence, loads) live on its ``ViewHost``; who may
-join is ``live/join.py``; freezing is ``live/freezing.py``; URLs and
-navigation are ``live/navigation.py``; what goes on the wire is assembled by
-the pure ``templates.message``.
+Its states are ``live/lifecycle.py``'s; the view's services (timers, topics,
+presence, loads) are its ``ViewHost``'s; admission, freezing and navigation
+have modules of their own, and the wire is assembled by ``templates.message``.
 """
 
 from __future__ import annotations
@@ -55,6 +53,7 @@ class LiveSession:
 
     __slots__ = (
         "_inbox",
+        "_replaces",
         "_runner",
         "element_id",
         "host",
@@ -72,7 +71,13 @@ class LiveSession:
     )
 
     def __init__(
-        self, transport: Transport, topic: str, join_ref: str | None, scope: dict[str, Any]
+        self,
+        transport: Transport,
+        topic: str,
+        join_ref: str | None,
+        scope: dict[str, Any],
+        *,
+        replaces: asyncio.Task[None] | None = None,
     ) -> None:
         self.transport = transport
         self.topic = topic
@@ -88,6 +93,8 @@ class LiveSession:
         self.url = ""
         self.last_active = time.monotonic()
         self._inbox = Inbox(int(setting("MAILBOX_LIMIT")))
+        # The closing of the session this one replaces on its topic: the join waits for it.
+        self._replaces = replaces
         self._runner: asyncio.Task[None] | None = None
 
     def _become(self, state: SessionState) -> None:
@@ -126,27 +133,30 @@ class LiveSession:
         state = self.state
         if state is SessionState.CLOSED:
             return
-        if freeze and state is SessionState.JOINED:
-            await self._store_frozen()
-        elif not freeze and state is SessionState.FROZEN:
-            await freezing.discard(self.element_id)
-        self._become(SessionState.CLOSED)
-        view, self.view = self.view, None
-        if state is SessionState.JOINED and view is not None:
-            await best_effort(call(view.terminate), "terminate")
+        self._become(SessionState.CLOSED)  # first: a second close() returns at once
+        view, host, runner = self.view, self.host, self._runner
         self._inbox.clear()
-        if self.host is not None:
-            await self.host.close()
-        runner = self._runner
-        if runner is not None and runner is not asyncio.current_task():
-            runner.cancel()
-        self.transport.session_closed(self)
-        # No reference cycle outlives the view: it is freed by reference
-        # counting alone, even when the collector has frozen it (see registry).
-        if view is not None:
-            view.attach(CLOSED_HOST)
-        self.host = None
-        self.renderer = None
+        try:
+            if runner is not None and runner is not asyncio.current_task():
+                runner.cancel()
+                await asyncio.wait([runner])  # a replacing join never runs beside it
+            if freeze and state is SessionState.JOINED and view is not None and host is not None:
+                await freezing.store_view(
+                    view, host, element_id=self.element_id, request=self.request, url=self.url
+                )
+            elif not freeze and state is SessionState.FROZEN:
+                await freezing.discard(self.element_id)
+            if state is SessionState.JOINED and view is not None:
+                await best_effort(call(view.terminate), "terminate")
+            if host is not None:
+                await host.close()
+        finally:
+            # Even when cancelled half-way: no reference cycle outlives the view, so
+            # it is freed by reference counting alone (see live/collector.py).
+            self.view = self.host = self.renderer = None
+            if view is not None:
+                view.attach(CLOSED_HOST)
+            self.transport.session_closed(self)
 
     async def freeze_idle(self) -> bool:
         """Release an idle view's memory; the next event or message thaws it."""
@@ -171,8 +181,6 @@ class LiveSession:
 
     async def _run(self) -> None:
         limit = float(setting("HANDLER_TIMEOUT"))
-        # No local names the task: a cancelled runner's traceback would then hold
-        # its own task, a cycle only the collector frees (see live/collector.py).
         steps = watchdog.steps
         try:
             while self.state is not SessionState.CLOSED and (item := self._inbox.take()):
@@ -207,6 +215,12 @@ class LiveSession:
                     # As in Phoenix, a crash answers with phx_error, not a reply:
                     # the client rejoins, and the view mounts fresh.
                     await self._crash(traceback.format_exc())
+        except asyncio.CancelledError:
+            # close() cancelled the step in progress. End quietly: a task that ends
+            # cancelled keeps the error, whose traceback holds the step's frames,
+            # and the step's timeout holds the task, a cycle that only a full
+            # collection frees (and the collector may have frozen it: collector.py).
+            return
         finally:
             steps.pop(asyncio.current_task(), None)  # type: ignore[arg-type]
             self._runner = None
@@ -253,6 +267,9 @@ class LiveSession:
     # -- join ------------------------------------------------------------------
 
     async def _join(self, ref: str | None, payload: Any) -> None:
+        closing, self._replaces = self._replaces, None
+        if closing is not None:
+            await asyncio.wait([closing])  # not cancelled with us: it always finishes
         admission = await admit(self.scope, self.topic, payload)
         self.view_cls, self.request = admission.view_cls, admission.request
         view = self._new_view()

@@ -1,7 +1,7 @@
 """One browser WebSocket: the Phoenix channel protocol over ASGI.
 
-The socket reads frames, answers heartbeats, and routes each ``lv:<id>``
-topic to its LiveSession. Outbound frames go through a bounded buffer with a
+The socket reads and decodes frames and hands them to ``Channels``, which
+routes each ``lv:<id>`` topic to its LiveSession. Outbound frames go through a bounded buffer with a
 writer task that exists only while there is something to write; a client that
 stops reading is disconnected before it costs memory, and nobody else waits.
 """
@@ -20,10 +20,8 @@ from tether import protocol
 from tether.conf import setting
 from tether.django import auth
 from tether.errors import MalformedFrame
-from tether.live.owner import Owner
+from tether.live.channels import Channels
 from tether.live.registry import registry
-from tether.live.session import LiveSession
-from tether.protocol import Mailbox
 from tether.types import (
     WS_ACCEPT,
     WS_CLOSE,
@@ -44,7 +42,9 @@ class SocketState(enum.Enum):
     CLOSED = "closed"
 
 
-class LiveSocket:
+class LiveSocket(Channels):
+    """The channels of one browser, over one ASGI WebSocket."""
+
     __slots__ = (
         "_close_code",
         "_close_reason",
@@ -54,20 +54,15 @@ class LiveSocket:
         "_task",
         "_writer",
         "last_seen",
-        "owner",
         "receive",
-        "scope",
         "send",
-        "sessions",
         "state",
     )
 
     def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self.scope = scope
+        super().__init__(scope)
         self.receive = receive
         self.send = send
-        self.owner = Owner()
-        self.sessions: dict[str, LiveSession] = {}
         self.state = SocketState.CONNECTING
         self.last_seen = time.monotonic()
         self._out: deque[str] | None = None  # allocated while there is something to write
@@ -129,7 +124,7 @@ class LiveSocket:
                 self.close(protocol.CLOSE_PROTOCOL_ERROR, f"malformed frame: {exc}")
                 return
             self.last_seen = time.monotonic()
-            self._dispatch(*frame)
+            self.dispatch(*frame)
             # An idle socket waits here: keep nothing of the last frame alive.
             del message, text, frame
 
@@ -147,9 +142,7 @@ class LiveSocket:
 
     async def _shutdown(self) -> None:
         self.state = SocketState.CLOSED
-        for session in list(self.sessions.values()):
-            await session.close(freeze=True)
-        self.sessions.clear()
+        await self.close_sessions()
         writer = self._writer
         await self.owner.close()
         if writer is None and self._out:
@@ -175,62 +168,6 @@ class LiveSocket:
                     await self.send({"type": WS_SEND, "text": out.popleft()})
         except Exception:
             pass
-
-    # -- inbound ---------------------------------------------------------------
-
-    def _dispatch(
-        self, join_ref: str | None, ref: str | None, topic: str, event: str, payload: Any
-    ) -> None:
-        if topic == protocol.HEARTBEAT_TOPIC and event == protocol.HEARTBEAT:
-            self.push(protocol.reply(None, ref, topic, protocol.STATUS_OK, {}))
-            return
-        if event == protocol.PHX_JOIN and topic.startswith(protocol.LV_TOPIC_PREFIX):
-            self._join(join_ref, ref, topic, payload)
-            return
-        session = self.sessions.get(topic)
-        if session is None or (join_ref is not None and join_ref != session.join_ref):
-            self._refuse(join_ref, ref, topic, protocol.REASON_UNMATCHED_TOPIC)
-            return
-        if event == protocol.PHX_LEAVE:
-            self.push(protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {}))
-            # As a Phoenix channel does when it ends: the client drops the channel.
-            self.push(protocol.encode(join_ref, join_ref, topic, protocol.PHX_CLOSE, {}))
-            self.owner.spawn(session.close())
-        elif event == protocol.EVENT:
-            session.enqueue(Mailbox.EVENT, ref, payload)
-        elif event == protocol.LIVE_PATCH:
-            session.enqueue(Mailbox.PATCH, ref, payload)
-        elif event in (protocol.CIDS_WILL_DESTROY, protocol.CIDS_DESTROYED):
-            cids = payload.get(protocol.CIDS, []) if isinstance(payload, dict) else []
-            self.push(
-                protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {protocol.CIDS: cids})
-            )
-        else:
-            self._refuse(join_ref, ref, topic, f"unknown event {event!r}")
-
-    def _refuse(self, join_ref: str | None, ref: str | None, topic: str, reason: str) -> None:
-        self.push(
-            protocol.reply(join_ref, ref, topic, protocol.STATUS_ERROR, {protocol.REASON: reason})
-        )
-
-    def _join(self, join_ref: str | None, ref: str | None, topic: str, payload: Any) -> None:
-        previous = self.sessions.pop(topic, None)
-        if previous is not None:
-            # A second join on a live topic replaces the first, as in Phoenix.
-            self.owner.spawn(previous.close())
-        session = LiveSession(self, topic, join_ref, self.scope)
-        self.sessions[topic] = session
-        session.enqueue(Mailbox.JOIN, ref, payload)
-
-    # -- the Transport protocol, used by sessions -----------------------------------
-
-    def session_closed(self, session: LiveSession) -> None:
-        if self.sessions.get(session.topic) is session:
-            del self.sessions[session.topic]
-
-    def overloaded(self, reason: str) -> None:
-        logger.warning("disconnecting a client: %s", reason)
-        self.close(protocol.CLOSE_TRY_AGAIN, reason)
 
     # -- outbound --------------------------------------------------------------
 

@@ -1,0 +1,123 @@
+"""The Phoenix channel protocol, whatever carries it.
+
+A client multiplexes channels over one connection: heartbeats on
+``phoenix``, and one ``lv:<id>`` topic per live view. ``Channels`` routes
+decoded frames to the topic's ``LiveSession``, answers what needs no view,
+and enforces the per-connection limits: how many views one connection may
+hold (``MAX_VIEWS_PER_SOCKET``) and how fast it may send work
+(``RATE_LIMIT``). The WebSocket (``live/socket.py``) and any other transport
+subclass it and provide ``push`` and ``close``.
+
+A join on a topic that already has a session replaces it, as in Phoenix; the
+new join waits until the old session has closed, so a client that rejoins in
+a loop holds at most one session per topic, however fast it sends.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from tether import protocol
+from tether.conf import setting
+from tether.live.owner import Owner
+from tether.live.ratelimit import TokenBucket
+from tether.live.session import LiveSession
+from tether.protocol import Mailbox
+from tether.types import Scope
+
+logger = logging.getLogger("tether.channels")
+
+_WORK = {protocol.EVENT: Mailbox.EVENT, protocol.LIVE_PATCH: Mailbox.PATCH}
+
+
+class Channels:
+    """Routes one connection's channel frames to its live sessions."""
+
+    __slots__ = ("_bucket", "owner", "scope", "sessions")
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.owner = Owner()
+        self.sessions: dict[str, LiveSession] = {}
+        rate = setting("RATE_LIMIT")
+        self._bucket = TokenBucket(float(rate["PER_SECOND"]), int(rate["BURST"]))
+
+    # -- what a transport provides ----------------------------------------------
+
+    def push(self, frame: str) -> None:
+        raise NotImplementedError
+
+    def close(self, code: int = protocol.CLOSE_NORMAL, reason: str = "") -> None:
+        raise NotImplementedError
+
+    # -- the Transport protocol, used by sessions -----------------------------------
+
+    def session_closed(self, session: LiveSession) -> None:
+        if self.sessions.get(session.topic) is session:
+            del self.sessions[session.topic]
+
+    def overloaded(self, reason: str) -> None:
+        logger.warning("disconnecting a client: %s", reason)
+        self.close(protocol.CLOSE_TRY_AGAIN, reason)
+
+    # -- inbound ---------------------------------------------------------------------
+
+    def dispatch(
+        self, join_ref: str | None, ref: str | None, topic: str, event: str, payload: Any
+    ) -> None:
+        if topic == protocol.HEARTBEAT_TOPIC and event == protocol.HEARTBEAT:
+            self.push(protocol.reply(None, ref, topic, protocol.STATUS_OK, {}))
+            return
+        joining = event == protocol.PHX_JOIN and topic.startswith(protocol.LV_TOPIC_PREFIX)
+        if (joining or event in _WORK) and not self._bucket.take():
+            if self._bucket.flooding:
+                self.close(protocol.CLOSE_POLICY, "rate limit exceeded")
+            else:
+                self._refuse(join_ref, ref, topic, protocol.REASON_RATE_LIMITED)
+            return
+        if joining:
+            self._join(join_ref, ref, topic, payload)
+            return
+        session = self.sessions.get(topic)
+        if session is None or (join_ref is not None and join_ref != session.join_ref):
+            self._refuse(join_ref, ref, topic, protocol.REASON_UNMATCHED_TOPIC)
+            return
+        kind = _WORK.get(event)
+        if kind is not None:
+            session.enqueue(kind, ref, payload)
+        elif event == protocol.PHX_LEAVE:
+            self.push(protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {}))
+            # As a Phoenix channel does when it ends: the client drops the channel.
+            self.push(protocol.encode(join_ref, join_ref, topic, protocol.PHX_CLOSE, {}))
+            self.sessions.pop(topic, None)
+            self.owner.spawn(session.close())
+        elif event in (protocol.CIDS_WILL_DESTROY, protocol.CIDS_DESTROYED):
+            cids = payload.get(protocol.CIDS, []) if isinstance(payload, dict) else []
+            self.push(
+                protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {protocol.CIDS: cids})
+            )
+        else:
+            self._refuse(join_ref, ref, topic, f"unknown event {event!r}")
+
+    def _refuse(self, join_ref: str | None, ref: str | None, topic: str, reason: str) -> None:
+        self.push(
+            protocol.reply(join_ref, ref, topic, protocol.STATUS_ERROR, {protocol.REASON: reason})
+        )
+
+    def _join(self, join_ref: str | None, ref: str | None, topic: str, payload: Any) -> None:
+        previous = self.sessions.pop(topic, None)
+        if previous is None and len(self.sessions) >= int(setting("MAX_VIEWS_PER_SOCKET")):
+            self._refuse(join_ref, ref, topic, protocol.REASON_TOO_MANY_VIEWS)
+            return
+        # The old session freezes, and the new join thaws what it held.
+        closing = self.owner.spawn(previous.close(freeze=True)) if previous is not None else None
+        session = LiveSession(self, topic, join_ref, self.scope, replaces=closing)
+        self.sessions[topic] = session
+        session.enqueue(Mailbox.JOIN, ref, payload)
+
+    async def close_sessions(self) -> None:
+        """The connection is gone: freeze every view, so a reconnect resumes it."""
+        for session in list(self.sessions.values()):
+            await session.close(freeze=True)
+        self.sessions.clear()
