@@ -639,7 +639,7 @@ class Suite:
         return out
 
     def join_flood(self) -> None:
-        server = self.server("flood")
+        server = self.server("flood", {"TETHER_RATE_PER_SECOND": ""})  # the default limit
         try:
             self.figures["join_flood"] = flood.measure(server, self.plan.flood_joins)
         finally:

@@ -38,6 +38,9 @@ DEFAULTS: dict[str, Any] = {
     # average, BURST at once; past it they are refused, and a client that keeps
     # going after BURST refusals in a row is disconnected (1008).
     "RATE_LIMIT": {"PER_SECOND": 100.0, "BURST": 200},
+    # Middleware (dotted paths) that never refuses a GET a view would accept. With any
+    # other middleware installed, live navigation falls back to a full page load.
+    "TRUSTED_MIDDLEWARE": [],
     # Live views one connection may hold at once (nested views count).
     "MAX_VIEWS_PER_SOCKET": 64,
     # A handler running longer than this is cancelled and the client gets an error.

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from tether.errors import InvalidToken
 
 SESSION_SALT = "tether.session"
 STATIC_SALT = "tether.static"
 FLASH_SALT = "tether.flash"
+BROWSER_SALT = "tether.browser"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +26,26 @@ class SessionToken:
     view: str  # dotted path of the LiveView class
     element_id: str
     user_id: str | None  # the user the page was rendered for, as a string
+    # A keyed digest of the browser's CSRF secret: the page's tokens work only in
+    # the browser they were rendered for, even for an anonymous user.
+    browser: str = ""
+
+
+def browser_key(csrf_secret: str) -> str:
+    """The digest a session token carries of one browser's CSRF secret."""
+    return salted_hmac(BROWSER_SALT, csrf_secret, algorithm="sha256").hexdigest()[:32]
+
+
+def same_browser(token: SessionToken, csrf_secret: str | None) -> bool:
+    return csrf_secret is not None and constant_time_compare(
+        token.browser, browser_key(csrf_secret)
+    )
 
 
 def sign_session(token: SessionToken) -> str:
-    return signing.dumps([token.view, token.element_id, token.user_id], salt=SESSION_SALT)
+    return signing.dumps(
+        [token.view, token.element_id, token.user_id, token.browser], salt=SESSION_SALT
+    )
 
 
 def sign_static(element_id: str, data: dict[str, Any] | None = None) -> str:
@@ -36,12 +54,12 @@ def sign_static(element_id: str, data: dict[str, Any] | None = None) -> str:
 
 def verify_session(value: object, *, element_id: str, max_age: float) -> SessionToken:
     data = _load(value, SESSION_SALT, max_age)
-    if not (isinstance(data, list) and len(data) == 3):
+    if not (isinstance(data, list) and len(data) == 4):
         raise InvalidToken("malformed session token")
-    view, bound_id, user_id = data
+    view, bound_id, user_id, browser = data
     if bound_id != element_id:
         raise InvalidToken("session token belongs to another element")
-    return SessionToken(view=view, element_id=bound_id, user_id=user_id)
+    return SessionToken(view=view, element_id=bound_id, user_id=user_id, browser=browser)
 
 
 def verify_static(value: object, *, element_id: str, max_age: float) -> dict[str, Any]:

@@ -76,7 +76,10 @@ async def test_session_token_of_another_element_is_refused(demo_server: ServerPr
 async def test_expired_session_token_is_refused(demo_server: ServerProcess) -> None:
     page = await dead_render(demo_server.url, "/counter/")
     with mock.patch("time.time", return_value=1_000_000_000.0):
-        old = tokens.sign_session(tokens.SessionToken("pages.views.Counter", page.element_id, None))
+        browser = tokens.browser_key(page.cookies["csrftoken"])  # only the age is wrong
+        old = tokens.sign_session(
+            tokens.SessionToken("pages.views.Counter", page.element_id, None, browser)
+        )
     async with open_socket(demo_server.ws_url, page) as ws:
         reply = await Socket(ws).join(page, session=old)
         assert reply[4]["response"] == {"reason": "stale"}

@@ -25,7 +25,8 @@ async def _joined(server: Any, room: str, **options: Any) -> tuple[Any, Socket, 
 async def test_a_client_that_stops_reading_is_disconnected_and_others_keep_receiving(
     server_factory: Any, tmp_path: Path
 ) -> None:
-    server = server_factory(TETHER_OUTBOUND_BUFFER_BYTES="65536")
+    # The poster sends thousands of messages, far past a person's rate limit.
+    server = server_factory(TETHER_OUTBOUND_BUFFER_BYTES="65536", TETHER_RATE_PER_SECOND="100000")
     room = "slow-room"
     # The slow client: a tiny receive buffer and a one-frame queue, and it never reads.
     raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

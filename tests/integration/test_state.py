@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -13,7 +14,7 @@ from django.contrib.auth import get_user_model
 from tether.live.registry import registry
 from tether.live.session import SessionState
 from tether.state import freeze, get_state_store, thaw
-from tether.testing import LiveClient
+from tether.testing import LiveClient, LiveTestError, LiveViewTest
 
 
 async def _wizard_at_step_two(client: LiveClient) -> Any:
@@ -138,4 +139,21 @@ async def test_idle_views_are_frozen_and_thaw_on_the_next_event(live_client: Liv
     await view.submit("#add-item", {"item": "third"})
     assert _items(view) == ["first", "second", "third"]
     assert view.text("#step") == "Step 2 of 3"
+    assert view.element("#email")["value"] == "ada@example.com"
+
+
+async def test_anonymous_page_tokens_do_not_work_from_another_browser(
+    live_client_factory: Any,
+) -> None:
+    # Review finding 12: browser B, with its own cookies and CSRF token, joined
+    # with A's page tokens and resumed A's wizard draft (name and email).
+    alice: LiveClient = await live_client_factory()
+    view = await _wizard_at_step_two(alice)
+    await view._transport.close()  # type: ignore[union-attr]  # A's state is frozen now
+    mallory: LiveClient = await live_client_factory()
+    own = await mallory.live("/wizard/")
+    stolen = LiveViewTest(mallory, dataclasses.replace(view.page, csrf=own.page.csrf))
+    with pytest.raises(LiveTestError, match="stale"):
+        await stolen.connect()
+    await view.reconnect()  # A's draft was not handed to B: A resumes it
     assert view.element("#email")["value"] == "ada@example.com"

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from tests.integration import views
 
@@ -5,6 +6,8 @@ urlpatterns = [
     path("echo/", views.Echo.as_view()),
     path("loads/", views.Loads.as_view()),
     path("busy/", views.Busy.as_view()),
+    path("secret/", login_required(views.Secret.as_view())),
+    path("unguarded/", views.Secret.as_view()),
     path("", include("demo.urls")),
 ]
 

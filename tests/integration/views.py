@@ -190,3 +190,14 @@ class Toolbox(LiveView):
         if message == "crash":
             raise RuntimeError("handle_info gave up")
         self.heard = [*self.heard, str(message)]
+
+
+class Secret(LiveView):
+    """Behind login_required in urls.py; its own class asks nothing."""
+
+    template_name = "itest/echo.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.effects: list[int] = []
+        self.total = 42
+        self.last = "secret"

@@ -8,6 +8,8 @@ import pytest
 from tether.tokens import (
     InvalidToken,
     SessionToken,
+    browser_key,
+    same_browser,
     sign_flash,
     sign_session,
     sign_static,
@@ -104,3 +106,11 @@ def test_flash_expired_is_no_flash() -> None:
     with patch("time.time", return_value=time.time() - 120):
         signed = sign_flash({"info": "Saved"})
     assert verify_flash(signed) == {}
+
+
+def test_a_session_token_knows_only_the_browser_it_was_rendered_for() -> None:
+    token = SessionToken(view="v.V", element_id="phx-a", user_id=None, browser=browser_key("s1"))
+    restored = verify_session(sign_session(token), element_id="phx-a", max_age=DAY)
+    assert same_browser(restored, "s1")
+    assert not same_browser(restored, "s2")
+    assert not same_browser(restored, None)

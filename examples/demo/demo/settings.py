@@ -94,6 +94,10 @@ if os.environ.get("TETHER_PRESENCE_TTL"):
     TETHER["PRESENCE"] = {"OPTIONS": {"HEARTBEAT_INTERVAL": ttl / 4, "HEARTBEAT_TTL": ttl}}
 if os.environ.get("TETHER_OUTBOUND_BUFFER_BYTES"):
     TETHER["OUTBOUND_BUFFER_BYTES"] = int(os.environ["TETHER_OUTBOUND_BUFFER_BYTES"])
+if os.environ.get("TETHER_RATE_PER_SECOND"):
+    # Load generators click faster than any person: they raise the per-connection limit.
+    rate = float(os.environ["TETHER_RATE_PER_SECOND"])
+    TETHER["RATE_LIMIT"] = {"PER_SECOND": rate, "BURST": int(rate * 2)}
 if os.environ.get("TETHER_WATCHDOG_MS"):
     # 0 turns the event-loop watchdog off; any other value is its threshold.
     watchdog_ms = int(os.environ["TETHER_WATCHDOG_MS"])

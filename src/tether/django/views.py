@@ -38,6 +38,11 @@ def redirect_to_login(next_url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{login.urlencode(safe='/')}")
 
 
+def is_bare_entry(func: object) -> bool:
+    """True for ``LiveView.as_view()`` itself, False for anything wrapping it."""
+    return getattr(func, "tether_entry", None) is func
+
+
 def new_element_id() -> str:
     return protocol.ID_PREFIX + secrets.token_urlsafe(9)
 
@@ -54,9 +59,16 @@ def container(
     user: Any,
     inner: str,
     flash: dict[str, str] | None = None,
+    *,
+    csrf_secret: str = "",
 ) -> str:
     session = tokens.sign_session(
-        tokens.SessionToken(tokens.view_path(view_cls), element_id, user_id(user))
+        tokens.SessionToken(
+            tokens.view_path(view_cls),
+            element_id,
+            user_id(user),
+            tokens.browser_key(csrf_secret),
+        )
     )
     return format_html(
         '<div id="{}" {} {}="{}" {}="{}">{}</div>',
@@ -100,11 +112,12 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
         renderer = ViewRenderer(view_cls, request)
         html = (await renderer.render(live)).to_html()
         get_token(request)  # the socket needs the CSRF cookie this sets
+        secret = request.META["CSRF_COOKIE"]
         element_id = new_element_id()
         page = render_to_string(
             view_cls.layout or setting("LAYOUT"),
             {
-                "live": container(view_cls, element_id, user, html, live.flash),
+                "live": container(view_cls, element_id, user, html, live.flash, csrf_secret=secret),
                 "page_title": live.get_assigns().get("page_title", ""),
                 "view": live,
             },
@@ -116,6 +129,9 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
         return response
 
     view.view_class = view_cls  # type: ignore[attr-defined]
+    # Points at itself: a decorator's functools.wraps copies it onto the wrapper,
+    # where it then names another function, so a wrapped view is told apart.
+    view.tether_entry = view  # type: ignore[attr-defined]
     view.__name__ = view_cls.__name__
     view.__qualname__ = view_cls.__qualname__
     view.__doc__ = view_cls.__doc__

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
@@ -21,7 +22,7 @@ from django.utils.module_loading import import_string
 from tether import protocol, tokens
 from tether.conf import setting
 from tether.django import auth
-from tether.django.views import user_id
+from tether.django.views import is_bare_entry, user_id
 from tether.errors import InvalidToken, JoinRefused
 from tether.view import LiveView
 
@@ -37,6 +38,45 @@ class Admission:
     url: str
     navigating: bool  # live navigation (``redirect`` in the payload): no state to resume
     flash: dict[str, str]
+
+
+# Django's own middleware that never refuses a GET that reached a view. Any other
+# middleware might (a login wall, a tenant check), so with it installed live
+# navigation becomes a full page load, unless the project lists it as trusted.
+SAFE_MIDDLEWARE = frozenset(
+    {
+        "django.middleware.security.SecurityMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.gzip.GZipMiddleware",
+        "django.middleware.http.ConditionalGetMiddleware",
+        "django.contrib.sites.middleware.CurrentSiteMiddleware",
+    }
+)
+LOGIN_REQUIRED_MIDDLEWARE = "django.contrib.auth.middleware.LoginRequiredMiddleware"
+
+
+def navigation_equivalent(func: object, request: HttpRequest) -> bool:
+    """Would an HTTP GET of this URL run only what a live join checks?
+
+    True for the bare ``as_view()`` (no decorator around it) behind middleware
+    that is known not to refuse it; Django's ``LoginRequiredMiddleware`` is
+    followed as it would decide (``login_not_required`` views pass)."""
+    if not is_bare_entry(func):
+        return False
+    trusted = SAFE_MIDDLEWARE | set(setting("TRUSTED_MIDDLEWARE"))
+    for path in settings.MIDDLEWARE:
+        if path == LOGIN_REQUIRED_MIDDLEWARE:
+            if getattr(func, "login_required", True) and not request.user.is_authenticated:
+                return False
+        elif path not in trusted:
+            return False
+    return True
 
 
 def _refuse(reason: str) -> JoinRefused:
@@ -70,6 +110,10 @@ async def admit(scope: dict[str, Any], topic: str, payload: object) -> Admission
     if not await auth.csrf_token_valid(request, csrf or scope.get("tether.csrf_token")):
         logger.info("join on %s refused: CSRF token missing or wrong", topic)
         raise _refuse(protocol.REASON_UNAUTHORIZED)
+    if not tokens.same_browser(token, request.META.get("CSRF_COOKIE")):
+        # Another browser's page tokens: reloading gives this browser its own page.
+        logger.info("join on %s refused: the page was rendered for another browser", topic)
+        raise _refuse(protocol.REASON_STALE)
     try:
         match = resolve(request.path_info)
     except Resolver404:
@@ -77,6 +121,10 @@ async def admit(scope: dict[str, Any], topic: str, payload: object) -> Admission
     view_cls = getattr(match.func, "view_class", None)
     if not (isinstance(view_cls, type) and issubclass(view_cls, LiveView)):
         # Live navigation to a page that is not live: load it.
+        raise JoinRefused({protocol.REDIRECT: {protocol.TO: url}})
+    if navigating and not navigation_equivalent(match.func, request):
+        # Decorators or middleware would run over HTTP, and the socket runs
+        # neither: let the browser load the page, so that they do.
         raise JoinRefused({protocol.REDIRECT: {protocol.TO: url}})
     if not navigating and view_cls is not import_string(token.view):
         raise _refuse(protocol.REASON_STALE)

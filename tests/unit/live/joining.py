@@ -32,7 +32,9 @@ def browser(path: str = "/echo/") -> tuple[dict[str, Any], dict[str, Any]]:
         protocol.URL: f"http://testserver{path}",
         protocol.PARAMS: {protocol.CSRF_PARAM: _mask_cipher_secret(secret), "_mounts": 0},
         protocol.SESSION: tokens.sign_session(
-            tokens.SessionToken(tokens.view_path(view_cls), ELEMENT_ID, None)
+            tokens.SessionToken(
+                tokens.view_path(view_cls), ELEMENT_ID, None, tokens.browser_key(secret)
+            )
         ),
         protocol.STATIC_TOKEN: tokens.sign_static(ELEMENT_ID, None),
     }
