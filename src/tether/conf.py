@@ -49,6 +49,10 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_THREADS": 16,
     # Freeze a view with no events or messages for this many seconds (None: never).
     "FREEZE_IDLE_AFTER": None,
+    # Write-through checkpoints, so that a page survives a crash (kill -9) of its
+    # process: views that handled something are frozen every EVERY seconds, at most
+    # BATCH per pass. Off by default: a store write per busy view per EVERY.
+    "CHECKPOINT": {"ENABLED": False, "EVERY": 1.0, "BATCH": 500},
     # Collector pauses: after each full collection, freeze the survivors so the
     # next one walks only newer objects; a complete one every FULL_EVERY seconds.
     "GC": {"FREEZE": True, "FULL_EVERY": 600.0},

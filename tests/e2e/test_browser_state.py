@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,25 @@ def test_the_wizard_resumes_after_the_server_restarts(
     _fill_wizard(page)
     _count_socket_opens(page)
     server.stop()  # SIGTERM: views are frozen to the file cache
+    server.start()
+    _assert_resumed(page)
+
+
+def test_with_checkpoints_the_wizard_resumes_after_kill_9_and_a_restart(
+    page: Any, server_factory: Any, tmp_path: Path
+) -> None:
+    # Review: "kill -9 today freezes nothing". SIGKILL runs no shutdown; only the
+    # write-through checkpoint (TETHER["CHECKPOINT"]) has the state in the store.
+    cache = tmp_path / "cache"
+    server = server_factory(TETHER_CACHE_DIR=str(cache), TETHER_CHECKPOINT_EVERY="0.2")
+    page.goto(server.url + "/wizard/")
+    _fill_wizard(page)
+    _count_socket_opens(page)
+    deadline = time.monotonic() + 20
+    while not any(cache.rglob("*.djcache")) and time.monotonic() < deadline:
+        time.sleep(0.1)  # until the checkpointer has written once
+    time.sleep(0.5)  # and once more, after the last change
+    server.kill()
     server.start()
     _assert_resumed(page)
 

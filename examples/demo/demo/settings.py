@@ -98,6 +98,9 @@ if os.environ.get("TETHER_RATE_PER_SECOND"):
     # Load generators click faster than any person: they raise the per-connection limit.
     rate = float(os.environ["TETHER_RATE_PER_SECOND"])
     TETHER["RATE_LIMIT"] = {"PER_SECOND": rate, "BURST": int(rate * 2)}
+if os.environ.get("TETHER_CHECKPOINT_EVERY"):
+    every = float(os.environ["TETHER_CHECKPOINT_EVERY"])
+    TETHER["CHECKPOINT"] = {"ENABLED": True, "EVERY": every, "BATCH": 500}
 if os.environ.get("TETHER_WATCHDOG_MS"):
     # 0 turns the event-loop watchdog off; any other value is its threshold.
     watchdog_ms = int(os.environ["TETHER_WATCHDOG_MS"])

@@ -107,9 +107,9 @@ async def take(
 async def thaw_into(
     view: LiveView,
     host: ViewHost,
-    *,
     element_id: str,
     request: HttpRequest,
+    *,
     relink: bool = True,
     wait: float = 0.0,
 ) -> Frozen | None:

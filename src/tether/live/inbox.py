@@ -17,10 +17,13 @@ Load results are never dropped: there is at most one per running load.
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from typing import Any
 
 from tether.protocol import Mailbox
+
+logger = logging.getLogger("tether.inbox")
 
 Item = tuple[Mailbox, str | None, Any]
 
@@ -28,10 +31,11 @@ _FROM_CLIENT = frozenset({Mailbox.JOIN, Mailbox.EVENT, Mailbox.PATCH})
 
 
 class Inbox:
-    __slots__ = ("_items", "_messages", "dropped", "limit")
+    __slots__ = ("_items", "_messages", "dropped", "limit", "name")
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, name: str) -> None:
         self.limit = limit
+        self.name = name  # the topic, for logs
         # Allocated while something waits: an idle page holds no deque.
         self._items: deque[Item] | None = None
         self._messages = 0  # pending INFO items
@@ -52,6 +56,10 @@ class Inbox:
         elif kind is Mailbox.INFO:
             if self._messages >= self.limit:
                 self._drop_oldest_message(items)
+                if self.dropped & (self.dropped - 1) == 0:  # 1, 2, 4, 8...: not a log flood
+                    logger.warning(
+                        "%s cannot keep up: %d messages dropped", self.name, self.dropped
+                    )
             self._messages += 1
         items.append(item)
         return True

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from tether import protocol, watchdog
 from tether.conf import setting
+from tether.live.checkpoints import checkpoints
 from tether.live.collector import collector
 from tether.live.session import LiveSession
 
@@ -69,6 +70,7 @@ class Registry:
         for socket in list(self.sockets):
             socket.close(code, "server shutting down")
         watchdog.stop()
+        await checkpoints.close()
         collector.uninstall()
         sweeper, self._sweeper = self._sweeper, None
         if sweeper is not None:

@@ -26,6 +26,7 @@ from tether.conf import setting
 from tether.effects import NavKind, checked_url
 from tether.errors import EventError, JoinRefused
 from tether.live import freezing
+from tether.live.checkpoints import Outcome, checkpoints
 from tether.live.host import ViewHost
 from tether.live.inbox import Inbox
 from tether.live.join import admit
@@ -92,7 +93,7 @@ class LiveSession:
         self.renderer: ViewRenderer | None = None
         self.url = ""
         self.last_active = time.monotonic()
-        self._inbox = Inbox(int(setting("MAILBOX_LIMIT")))
+        self._inbox = Inbox(int(setting("MAILBOX_LIMIT")), topic)
         # The closing of the session this one replaces on its topic: the join waits for it.
         self._replaces = replaces
         self._runner: asyncio.Task[None] | None = None
@@ -105,18 +106,9 @@ class LiveSession:
     def enqueue(self, kind: Mailbox, ref: str | None, payload: Any) -> None:
         if self.state is SessionState.CLOSED:
             return
-        inbox = self._inbox
-        dropped = inbox.dropped
-        if not inbox.put((kind, ref, payload)):
-            self.transport.overloaded(f"{self.topic}: more than {inbox.limit} pending events")
+        if not self._inbox.put((kind, ref, payload)):
+            self.transport.overloaded(f"{self.topic}: more than {self._inbox.limit} pending")
             return
-        if inbox.dropped != dropped and inbox.dropped & (inbox.dropped - 1) == 0:
-            logger.warning(
-                "%s (%s) cannot keep up: %d messages dropped so far",
-                self.view_cls.__qualname__,
-                self.topic,
-                inbox.dropped,
-            )
         if self._runner is None:
             self._runner = self.transport.owner.spawn(self._run(), name=f"tether {self.topic}")
 
@@ -144,7 +136,8 @@ class LiveSession:
                 await freezing.store_view(
                     view, host, element_id=self.element_id, request=self.request, url=self.url
                 )
-            elif not freeze and state is SessionState.FROZEN:
+            elif not freeze and (state is SessionState.FROZEN or checkpoints.enabled()):
+                checkpoints.forget(self)
                 await freezing.discard(self.element_id)
             if state is SessionState.JOINED and view is not None:
                 await best_effort(call(view.terminate), "terminate")
@@ -157,6 +150,14 @@ class LiveSession:
             if view is not None:
                 view.attach(CLOSED_HOST)
             self.transport.session_closed(self)
+
+    async def checkpoint(self) -> Outcome:
+        """Freeze to the store, staying live (``live/checkpoints.py``): between steps only."""
+        if self.state is not SessionState.JOINED:
+            return "skipped"
+        if self._runner is not None:
+            return "busy"
+        return "written" if await self._store_frozen() else "skipped"
 
     async def freeze_idle(self) -> bool:
         """Release an idle view's memory; the next event or message thaws it."""
@@ -193,6 +194,8 @@ class LiveSession:
                         await self._thaw_idle()
                     async with deadline:
                         await self._step(kind, ref, payload)
+                    if checkpoints.enabled() and self.state is SessionState.JOINED:
+                        checkpoints.mark(self)
                 except JoinRefused as exc:
                     self._reply(ref, protocol.STATUS_ERROR, exc.response)
                     await self.close()
@@ -330,12 +333,7 @@ class LiveSession:
     async def _thaw(self, view: LiveView, *, relink: bool = True, wait: float = 0.0) -> bool:
         assert self.host is not None
         state = await freezing.thaw_into(
-            view,
-            self.host,
-            element_id=self.element_id,
-            request=self.request,
-            relink=relink,
-            wait=wait,
+            view, self.host, self.element_id, self.request, relink=relink, wait=wait
         )
         self.url = state.url if state is not None else self.url
         return state is not None
