@@ -25,6 +25,7 @@ GOALS = {
     "idle": "<= bare + 5 KiB",
     "watchdog": "~ off",
     "compression": "off by default",
+    "checkpoint": "measured: opt-in",
     "join_flood": "RSS within 10 MB; honest p99 < 50 ms",
 }
 
@@ -270,23 +271,27 @@ def flood_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
 
 
 def watchdog_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    watchdog = figures.get("watchdog")
-    if not watchdog:
+    return variant_rows(figures, "watchdog") + variant_rows(figures, "checkpoint")
+
+
+def variant_rows(figures: dict[str, Any], key: str) -> list[tuple[str, str, str, str]]:
+    figure = figures.get(key)
+    if not figure:
         return []
     out = []
-    for name, variant in watchdog.get("variants", {}).items():
+    for name, variant in figure.get("variants", {}).items():
         if "p50_ms" not in variant:
-            out.append((f"watchdog {name}", NA, "", str(variant.get("errors"))[:80]))
+            out.append((f"{key} {name}", NA, "", str(variant.get("errors"))[:80]))
             continue
-        note = f"{variant['count']} clicks, {watchdog['clients']} clients, {variant['open']:,} open"
+        note = f"{variant['count']} clicks, {figure['clients']} clients, {variant['open']:,} open"
         if variant["errors"]:
             note += f", {sum(variant['errors'].values())} errors"
         out.append(
             (
-                f"watchdog {name}: p50 / p99, events/s",
+                f"{key} {name}: p50 / p99, events/s",
                 f"{ms(variant['p50_ms'])} / {ms(variant['p99_ms'])}, "
                 f"{variant['events_per_second']:,.0f}/s",
-                GOALS["watchdog"] if name != "off" else "",
+                GOALS[key] if name != "off" else "",
                 note,
             )
         )

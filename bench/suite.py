@@ -141,6 +141,7 @@ class Suite:
             ("fan-out", self.fanout),
             ("idle freezing", self.idle),
             ("watchdog overhead", self.watchdog),
+            ("checkpoint overhead", self.checkpoint),
             ("join flood on one connection", self.join_flood),
         ]
         if self.only:
@@ -647,6 +648,19 @@ class Suite:
 
     def watchdog(self) -> None:
         """Round trip and events/s on fresh servers with the watchdog off and on."""
+        variants = [
+            ("off" if ms == 0 else f"{ms} ms", {"TETHER_WATCHDOG_MS": str(ms)})
+            for ms in self.plan.watchdog_ms
+        ]
+        self.click_variants("watchdog", variants)
+
+    def checkpoint(self) -> None:
+        """The same with write-through checkpoints off and on (TETHER["CHECKPOINT"])."""
+        variants = [("off", {}), ("every 1 s", {"TETHER_CHECKPOINT_EVERY": "1"})]
+        self.click_variants("checkpoint", variants)
+
+    def click_variants(self, key: str, variants: list[tuple[str, dict[str, str]]]) -> None:
+        """Round trip and events/s of the counter, one fresh server per variant."""
         plan = self.plan
         figure: dict[str, Any] = {
             "pages": plan.watchdog_pages,
@@ -654,12 +668,11 @@ class Suite:
             "clicks": plan.roundtrip_clicks * plan.watchdog_rounds,
             "variants": {},
         }
-        self.figures["watchdog"] = figure
-        for threshold in plan.watchdog_ms:
-            name = "off" if threshold == 0 else f"{threshold} ms"
-            server = self.server(f"watchdog-{threshold}", {"TETHER_WATCHDOG_MS": str(threshold)})
+        self.figures[key] = figure
+        for number, (name, env) in enumerate(variants):
+            server = self.server(f"{key}-{number}", env)
             try:
-                with self.swarm("watchdog", server) as swarm:
+                with self.swarm(key, server) as swarm:
                     opened = self.open(swarm, COUNTER_PATH, plan.watchdog_pages)["open"]
                     clicks(swarm, plan.roundtrip_clients, 2)  # warm-up
                     servers.wait_idle(server.pid)
@@ -672,19 +685,19 @@ class Suite:
                         )
                         latencies += got
                         elapsed += seconds
-                        for key, value in errs.items():
-                            errors[key] = errors.get(key, 0) + value
+                        for error, count in errs.items():
+                            errors[error] = errors.get(error, 0) + count
                     variant: dict[str, Any] = {"open": opened, "errors": errors}
                     if latencies:
                         variant.update(summary_ms(latencies))
                         variant["events_per_second"] = len(latencies) / elapsed
                         progress(
-                            f"  watchdog {name}: p50 {variant['p50_ms']:.2f} ms,"
+                            f"  {key} {name}: p50 {variant['p50_ms']:.2f} ms,"
                             f" p99 {variant['p99_ms']:.2f} ms,"
                             f" {variant['events_per_second']:,.0f} events/s"
                         )
                     figure["variants"][name] = variant
-                    self.samples[f"watchdog_{threshold}_seconds"] = latencies
+                    self.samples[f"{key}_{number}_seconds"] = latencies
             finally:
                 server.stop()
 
