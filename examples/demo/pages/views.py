@@ -174,10 +174,12 @@ class Feedback(LiveView):
         self.page_title = "Feedback"
         self.live = self.connected
         self.length = 0
+        self.changed = ""
 
     @event
     async def typing(self, form: Any) -> None:
         self.length = len(form.get("message", ""))
+        self.changed = form.get("_target", "")  # the field the user just edited
 
 
 @require_http_methods(["GET", "POST"])
