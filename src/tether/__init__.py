@@ -26,6 +26,7 @@ from tether.errors import (
     UnknownEvent,
     UnsafeRedirect,
 )
+from tether.presence import Presence
 from tether.view import LiveView, event
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "JoinRefused",
     "LiveView",
     "MalformedFrame",
+    "Presence",
     "ProtocolError",
     "PubSubClosed",
     "PubSubError",

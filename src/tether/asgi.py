@@ -18,7 +18,7 @@ from tether.live.registry import registry
 from tether.live.socket import LiveSocket
 from tether.presence import get_presence
 from tether.pubsub import get_pubsub
-from tether.static import StaticFiles
+from tether.staticfiles import StaticFiles
 from tether.types import WS_CLOSE, ASGIApp, Receive, Scope, Send
 
 logger = logging.getLogger("tether.asgi")

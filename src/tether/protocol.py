@@ -254,11 +254,3 @@ def encode_with_payload(
 
 def reply(join_ref: str | None, ref: str | None, topic: str, status: str, response: Any) -> str:
     return encode(join_ref, ref, topic, PHX_REPLY, {"status": status, "response": response})
-
-
-def reply_with_response(
-    join_ref: str | None, ref: str | None, topic: str, status: str, response_json: str
-) -> str:
-    return encode_with_payload(
-        join_ref, ref, topic, PHX_REPLY, f'{{"status":{dumps(status)},"response":{response_json}}}'
-    )

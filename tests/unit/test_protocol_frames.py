@@ -79,13 +79,6 @@ def test_reply_wraps_status_and_response() -> None:
     )
 
 
-def test_reply_with_response_equals_reply() -> None:
-    response = {"diff": {"0": "6"}}
-    assert protocol.reply_with_response(
-        "4", "7", "lv:phx-x", "ok", protocol.dumps(response)
-    ) == reply("4", "7", "lv:phx-x", "ok", response)
-
-
 def test_counter_reply_frame_is_small() -> None:
     element_id = "phx-GBk3xZq1"
     assert len(element_id) == 12

@@ -72,7 +72,7 @@ class Subscription:
         return f"<Subscription {self.topic!r} owner={self.owner!r} {state}>"
 
 
-class State(enum.Enum):
+class BackendState(enum.Enum):
     NEW = "new"
     RUNNING = "running"
     CLOSED = "closed"
@@ -103,7 +103,7 @@ class PubSub(ABC):
 
     def __init__(self, *, node_id: str | None = None) -> None:
         self.node_id = node_id or new_node_id()
-        self.state = State.NEW
+        self.state = BackendState.NEW
         # topic -> its subscriptions; a dict keeps subscription order for delivery.
         self._topics: dict[str, dict[Subscription, None]] = {}
         self._start_lock = asyncio.Lock()
@@ -112,21 +112,21 @@ class PubSub(ABC):
 
     async def start(self) -> None:
         """Connect and start the backend's tasks. Idempotent."""
-        if self.state is State.RUNNING:
+        if self.state is BackendState.RUNNING:
             return
         async with self._start_lock:
-            if self.state is State.CLOSED:
+            if self.state is BackendState.CLOSED:
                 raise PubSubClosed(f"{type(self).__name__} is closed")
-            if self.state is State.NEW:
+            if self.state is BackendState.NEW:
                 await self._start()
-                self.state = State.RUNNING
+                self.state = BackendState.RUNNING
 
     async def close(self) -> None:
         """Cancel every task the backend owns and drop every subscription. Idempotent."""
-        if self.state is State.CLOSED:
+        if self.state is BackendState.CLOSED:
             return
-        was_running = self.state is State.RUNNING
-        self.state = State.CLOSED
+        was_running = self.state is BackendState.RUNNING
+        self.state = BackendState.CLOSED
         for subs in self._topics.values():
             for sub in subs:
                 sub._active = False
@@ -135,7 +135,7 @@ class PubSub(ABC):
             await self._close()
 
     async def _ensure_running(self) -> None:
-        if self.state is not State.RUNNING:
+        if self.state is not BackendState.RUNNING:
             await self.start()
 
     # -- subscribing -------------------------------------------------------
@@ -185,7 +185,7 @@ class PubSub(ABC):
         subs.pop(subscription, None)
         if not subs:
             del self._topics[subscription.topic]
-            if self.state is State.RUNNING:
+            if self.state is BackendState.RUNNING:
                 await self._topic_removed(subscription.topic)
 
     @contextlib.asynccontextmanager

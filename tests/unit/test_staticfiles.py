@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import tether
-from tether.static import StaticFiles
+from tether.staticfiles import StaticFiles
 
 CLIENT = Path(tether.__file__).parent / "static" / "tether" / "tether.js"
 
