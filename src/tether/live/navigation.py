@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from django.core.exceptions import TooManyFieldsSent
 from django.http import QueryDict
 
 from tether import protocol, tokens
 from tether.effects import Effects, Navigation, NavKind
+from tether.errors import EventError
 from tether.sync import call
 from tether.view import LiveView
 
@@ -24,7 +26,11 @@ MAX_PATCHES_PER_STEP = 8
 async def handle_params(view: LiveView, base: str, url: str) -> str:
     """Run ``view.handle_params`` for ``url`` (relative to ``base``); the absolute URL."""
     absolute = urljoin(base or url, url)
-    await call(view.handle_params, QueryDict(urlsplit(absolute).query), absolute)
+    try:
+        params = QueryDict(urlsplit(absolute).query)
+    except TooManyFieldsSent as exc:  # what Django refuses over HTTP, refused here too
+        raise EventError(f"URL refused: {exc}") from None
+    await call(view.handle_params, params, absolute)
     return absolute
 
 
