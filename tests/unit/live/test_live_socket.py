@@ -1,0 +1,56 @@
+"""LiveSocket over ASGI in-process: the transport under Channels and LiveSession."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.asgi import get_asgi_application
+from tests.fuzz.wire import RawSocket
+from tests.unit.live.joining import TOPIC, browser
+
+from tether import protocol
+from tether.asgi import TetherASGI
+from tether.live.registry import registry
+from tether.state import get_state_store
+
+pytestmark = pytest.mark.django_db
+
+
+async def _opened() -> tuple[RawSocket, dict[str, object]]:
+    scope, payload = browser()
+    socket = RawSocket(TetherASGI(get_asgi_application(), serve_static=False))
+    socket.headers = list(scope["headers"])
+    assert await socket.connect(b"vsn=2.0.0")
+    return socket, payload
+
+
+async def _reply(socket: RawSocket) -> list[object]:
+    while True:
+        text = await socket.receive()
+        assert text is not None, "the socket closed"
+        frame = json.loads(text)
+        if frame[3] == protocol.PHX_REPLY:
+            return frame  # type: ignore[no-any-return]
+
+
+async def test_join_event_and_heartbeat_over_the_socket() -> None:
+    socket, payload = await _opened()
+    await socket.send(json.dumps(["1", "1", TOPIC, "phx_join", payload]))
+    assert (await _reply(socket))[4]["status"] == "ok"  # type: ignore[index]
+    event = {"type": "click", "event": "sync_add", "value": {"n": 7}}
+    await socket.send(json.dumps(["1", "2", TOPIC, "event", event]))
+    assert (await _reply(socket))[4] == {"status": "ok", "response": {"diff": {"0": "7"}}}
+    await socket.send(json.dumps([None, "3", "phoenix", "heartbeat", {}]))
+    assert (await _reply(socket))[1:4] == ["3", "phoenix", "phx_reply"]
+    await socket.close()
+
+
+async def test_a_closed_socket_freezes_its_views_and_leaves_the_registry() -> None:
+    socket, payload = await _opened()
+    await socket.send(json.dumps(["1", "1", TOPIC, "phx_join", payload]))
+    await _reply(socket)
+    assert any(TOPIC in s.sessions for s in registry.sockets)
+    await socket.close()
+    assert not any(TOPIC in s.sessions for s in registry.sockets)
+    assert await get_state_store().take(TOPIC.removeprefix("lv:")) is not None
