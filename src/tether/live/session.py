@@ -23,7 +23,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from tether import protocol, tokens, watchdog
+from tether import protocol, telemetry, tokens, watchdog
 from tether.conf import setting
 from tether.effects import NavKind
 from tether.errors import EventError, JoinRefused
@@ -131,6 +131,8 @@ class LiveSession:
         elif not freeze and state is SessionState.FROZEN:
             await freezing.discard(self.element_id)
         self._become(SessionState.CLOSED)
+        if state is not SessionState.JOINING and telemetry.enabled(telemetry.VIEW_LEAVE):
+            telemetry.emit(telemetry.VIEW_LEAVE, telemetry.leave_data(self.view_cls, freeze))
         view, self.view = self.view, None
         if state is SessionState.JOINED and view is not None:
             await best_effort(call(view.terminate), "terminate")
@@ -223,8 +225,11 @@ class LiveSession:
             await self._event(view, ref, payload)
         elif kind is Mailbox.INFO:
             broadcast = payload if isinstance(payload, Message) else None
+            watch = telemetry.stopwatch(telemetry.VIEW_INFO)
             await call(view.handle_info, broadcast.payload if broadcast else payload)
-            await self._push_update(view, broadcast)
+            watch.lap()
+            sent = await self._push_update(view, broadcast)
+            watch.view_done(self.view_cls, sent, broadcast=broadcast is not None)
         elif kind is Mailbox.ASYNC:
             name, outcome, assign = payload
             if assign:
@@ -251,6 +256,7 @@ class LiveSession:
     # -- join ------------------------------------------------------------------
 
     async def _join(self, ref: str | None, payload: Any) -> None:
+        watch = telemetry.stopwatch(telemetry.VIEW_JOIN)
         admission = await admit(self.scope, self.topic, payload)
         self.view_cls, self.request = admission.view_cls, admission.request
         view = self._new_view()
@@ -275,6 +281,7 @@ class LiveSession:
             self._reply(ref, protocol.STATUS_ERROR, {nav.kind.value: nav_payload(nav, view.flash)})
             await self.close()
             return
+        watch.lap()
         changed = view.pop_changed()
         assert self.renderer is not None
         title = None
@@ -288,6 +295,7 @@ class LiveSession:
             response[protocol.LIVE_PATCH] = nav_payload(nav, view.flash)
         self._become(SessionState.JOINED)
         self._reply(ref, protocol.STATUS_OK, response)
+        watch.view_done(self.view_cls, thawed=thawed)
 
     def _new_view(self) -> LiveView:
         if self.host is None:
@@ -339,9 +347,14 @@ class LiveSession:
             raise EventError("malformed event payload")
         kind = payload.get(protocol.EVENT_TYPE)
         value = event_params(kind, payload.get(protocol.VALUE), payload.get(protocol.META))
-        result = await call(view.handle_event, payload[protocol.EVENT_NAME], value)
+        watch = telemetry.stopwatch(telemetry.VIEW_EVENT)
+        name = payload[protocol.EVENT_NAME]
+        result = await call(view.handle_event, name, value)
+        watch.lap()
         reply = result if kind == protocol.TYPE_HOOK and isinstance(result, dict) else None
-        self._reply(ref, protocol.STATUS_OK, await self._update(view, reply=reply))
+        response = await self._update(view, reply=reply)
+        self._reply(ref, protocol.STATUS_OK, response)
+        watch.view_done(self.view_cls, response.get(protocol.DIFF_KEY, 0), event_name=name)
 
     async def _update(self, view: LiveView, reply: dict[str, Any] | None = None) -> dict[str, Any]:
         """After a handler: the reply body, with the diff and any navigation the client expects."""
@@ -360,12 +373,12 @@ class LiveSession:
             response[nav.kind.value] = nav_payload(nav, view.flash)
         return response
 
-    async def _push_update(self, view: LiveView, broadcast: Message | None = None) -> None:
-        """After handle_info or a load: push the diff, then any navigation, as server pushes."""
+    async def _push_update(self, view: LiveView, broadcast: Message | None = None) -> int:
+        """After handle_info or a load: push the diff and navigation; returns the diff's length."""
         response = await self._update(view)
         diff = response.get(protocol.DIFF_KEY)
-        if diff:
-            encoded = shared_payloads.encode(broadcast, diff)
+        encoded = shared_payloads.encode(broadcast, diff) if diff else ""
+        if encoded:
             self.transport.push(
                 protocol.encode_with_payload(
                     self.join_ref, None, self.topic, protocol.DIFF, encoded
@@ -376,6 +389,7 @@ class LiveSession:
                 self.transport.push(
                     protocol.encode(self.join_ref, None, self.topic, event, response[event])
                 )
+        return len(encoded)
 
     def _reply(self, ref: str | None, status: str, response: Any) -> None:
         self.transport.push(protocol.reply(self.join_ref, ref, self.topic, status, response))
