@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import servers, table
+from bench import dashboard, servers, table
 from bench.fleet import Swarm, WorkerError, progress, raise_fd_limit
 from tether.testing import ServerProcess
 
@@ -140,6 +140,7 @@ class Suite:
             ("fan-out", self.fanout),
             ("idle freezing", self.idle),
             ("watchdog overhead", self.watchdog),
+            ("telemetry and dashboard cost", self.telemetry),
         ]
         if self.only:
             steps = [(n, f) for n, f in steps if f.__name__ in self.only]
@@ -678,6 +679,11 @@ class Suite:
                     self.samples[f"watchdog_{threshold}_seconds"] = latencies
             finally:
                 server.stop()
+
+    def telemetry(self) -> None:
+        """Round trip with no telemetry handler, with one, and with the dashboard open."""
+        shot = servers.RESULTS / f"{time.strftime('%Y-%m-%d')}-dashboard.png"
+        dashboard.step(self, shot)
 
 
 def clicks(

@@ -262,6 +262,8 @@ def stopwatch(event: str) -> Stopwatch:
 
 def log_event(event: str, data: dict[str, Any]) -> None:
     """Log each event on the ``tether.telemetry`` logger, at DEBUG level."""
+    if not logger.isEnabledFor(logging.DEBUG):
+        return
     fields = " ".join(
         f"{key}={value * 1000:.2f}ms" if key in _SECONDS else f"{key}={value!r}"
         for key, value in data.items()

@@ -6,6 +6,7 @@ a snapshot reads only finished seconds, so a rate is never half a second.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import Any
 
@@ -18,8 +19,10 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     """The nearest-rank percentile of already sorted values (0.0 for none)."""
     if not sorted_values:
         return 0.0
-    rank = max(0, min(len(sorted_values) - 1, round(fraction * len(sorted_values) + 0.5) - 1))
-    return sorted_values[rank]
+    # The smallest value with at least ``fraction`` of them at or below it; the
+    # epsilon keeps 0.99 * 100 (99.00000000000001 in floats) at rank 99.
+    rank = math.ceil(fraction * len(sorted_values) - 1e-9)
+    return sorted_values[max(0, min(len(sorted_values), rank) - 1)]
 
 
 class Timings:

@@ -75,13 +75,18 @@ class Dashboard(LiveView):
         live = [s for s in self._snapshots.values() if now - s["at"] < STALE_AFTER]
         self._snapshots = {str(s["node"]): s for s in live}
         live.sort(key=lambda s: (s["host"], s["pid"]))
-        self.nodes = [_node_row(s) for s in live]
-        self.totals = _totals(live)
-        self.view_rows = _views(live)
-        self.handler_rows = _handlers(live)
-        self.charts = _charts(live)
-        self.stalls = [stall for s in live for stall in s["stalls"]][-5:]
-        self.pauses = [pause for s in live for pause in s["pauses"]][-5:]
+        self._assign("nodes", [_node_row(s) for s in live])
+        self._assign("totals", _totals(live))
+        self._assign("view_rows", _views(live))
+        self._assign("handler_rows", _handlers(live))
+        self._assign("charts", _charts(live))
+        self._assign("stalls", [stall for s in live for stall in s["stalls"]][-5:])
+        self._assign("pauses", [pause for s in live for pause in s["pauses"]][-5:])
+
+    def _assign(self, name: str, value: Any) -> None:
+        # An equal value is not assigned: its slots are not rendered again.
+        if getattr(self, name, None) != value:
+            setattr(self, name, value)
 
 
 def _node_row(s: dict[str, Any]) -> dict[str, Any]:
