@@ -296,6 +296,16 @@ def telemetry_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 note,
             )
         )
+    points = telemetry.get("emit_point_ns")
+    if points:
+        out.append(
+            (
+                "an event's emit point, nothing attached",
+                f"{points['nothing_attached']:.0f} ns",
+                "",
+                f"{points['one_handler']:.0f} ns with one counting handler; in-process",
+            )
+        )
     idle = telemetry.get("idle_cpu_ms_per_s")
     if idle:
         out.append(
