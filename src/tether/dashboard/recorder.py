@@ -25,7 +25,7 @@ from tether import telemetry as t
 from tether.dashboard import gauges
 from tether.dashboard.metrics import Counters, Series, Timings, plain
 from tether.live.shared import shared_payloads
-from tether.pubsub import PubSub, get_pubsub
+from tether.pubsub import PubSub, PubSubClosed, PubSubError, get_pubsub
 
 logger = logging.getLogger("tether.dashboard")
 
@@ -80,6 +80,8 @@ class Recorder:
         self._lease_until = 0.0
         self._ticker: asyncio.Task[None] | None = None
         self._started = time.time()
+        #: This node's last snapshot, for the dashboards here when pub/sub is down.
+        self.latest: dict[str, Any] | None = None
         self._reset_figures()
 
     def _reset_figures(self) -> None:
@@ -176,16 +178,18 @@ class Recorder:
         loop = asyncio.get_running_loop()
         pubsub = get_pubsub()
         try:
-            await pubsub.start()
             while time.monotonic() < self._lease_until:
                 planned = loop.time() + TICK
                 await asyncio.sleep(TICK)
                 self.lag.add(max(0.0, loop.time() - planned) * 1e3)
                 self.counters.roll()
                 self.timings.roll()
+                self.latest = self.snapshot(pubsub)
                 try:
-                    await pubsub.broadcast(NODES_TOPIC, self.snapshot(pubsub))
-                except Exception as exc:  # Redis down: the next second tries again
+                    await pubsub.broadcast(NODES_TOPIC, self.latest)
+                except PubSubClosed:
+                    return  # shutting down
+                except PubSubError as exc:  # Redis down: the next second tries again
                     logger.debug("dashboard snapshot not sent: %r", exc)
         finally:
             if self._ticker is asyncio.current_task():
@@ -215,8 +219,9 @@ class Recorder:
                 "rss_history": self.rss.values,
                 "per_page": rss // live["sockets"] if live["sockets"] else 0,
                 "max_pause_ms": self.max_pause,
-                "pauses": self.pauses,
-                "stalls": self.stalls,
+                # Copied in one C call: other threads append to these.
+                "pauses": list(self.pauses),
+                "stalls": list(self.stalls),
                 "encode": {"hits": shared_payloads.hits, "misses": shared_payloads.misses},
                 "pubsub": gauges.pubsub(pubsub),
             }

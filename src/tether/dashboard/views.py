@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from tether.dashboard.charts import chart, number
 from tether.dashboard.metrics import max_histories, sum_histories
 from tether.dashboard.recorder import NODES_TOPIC, WANTED, WANTED_TOPIC, recorder
+from tether.pubsub import PubSubError
 from tether.view import LiveView
 
 TICK = "tick"
@@ -60,12 +61,22 @@ class Dashboard(LiveView):
     async def _start(self) -> None:
         await self.subscribe(NODES_TOPIC)
         self.send_interval(1.0, TICK)
+        await self._ask()
+
+    async def _ask(self) -> None:
+        """Keep every node recording, this one even when pub/sub is down."""
         recorder.want()
-        await self.broadcast(WANTED_TOPIC, WANTED)
+        try:
+            await self.broadcast(WANTED_TOPIC, WANTED)
+        except PubSubError:
+            pass  # the nodes table shows the backend as down
 
     async def handle_info(self, message: Any) -> None:
         if message == TICK:
-            await self.broadcast(WANTED_TOPIC, WANTED)
+            await self._ask()
+            own = recorder.latest
+            if own is not None:
+                self._snapshots[str(own["node"])] = own
             self._show()
         elif isinstance(message, dict) and "node" in message:
             self._snapshots[str(message["node"])] = message

@@ -58,6 +58,15 @@ async def test_staff_see_the_counter_view_and_its_events(live_client_factory: An
     assert len(events_chart.split()) >= 1
 
 
+async def test_a_reconnected_dashboard_carries_on(live_client_factory: Any) -> None:
+    staff = await _client(live_client_factory, "boss", staff=True)
+    dashboard = await staff.live(URL)
+    await dashboard.wait_for(lambda v: v.has_element("#nodes tr.node"), 5)
+    await dashboard.reconnect()
+    await dashboard.wait_for(lambda v: v.has_element('#views tr[data-view="Dashboard"]'), 5)
+    assert staff.crash_logs() == []
+
+
 async def test_the_node_records_only_while_a_dashboard_asks(live_client: LiveClient) -> None:
     await live_client.live("/counter/")
     assert WAKE_ID in telemetry.attached()
