@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import pytest
+from test_browser_chat import own_redis  # noqa: F401  (the fixture: a Redis this test may kill)
 
 from tether.testing import ServerProcess
 
@@ -97,3 +98,23 @@ def test_two_processes_sharing_redis_each_show_their_own_row(
     assert staff.locator('#views tr[data-view="Counter"]').count() == 1
     for page in (staff, counter):
         page.context.close()
+
+
+@pytest.mark.redis
+def test_the_dashboard_shows_redis_down_and_back(
+    browser: Any,
+    server_factory: Any,
+    own_redis: tuple[int, Any],  # noqa: F811
+) -> None:
+    port, (stop_redis, start_redis) = own_redis
+    node = server_factory(TETHER_REDIS_URL=f"redis://127.0.0.1:{port}/0")
+    staff = _login(browser, node.url, "staff")
+    staff.goto(node.url + DASHBOARD)
+    staff.wait_for_selector(CONNECTED)
+    staff.wait_for_selector("#nodes tr.node td:text-is('RedisPubSub')")
+
+    stop_redis()
+    staff.wait_for_selector("#nodes tr.node .down:text-is('RedisPubSub down')", timeout=15_000)
+    start_redis()
+    staff.wait_for_selector("#nodes tr.node td:text-is('RedisPubSub')", timeout=30_000)
+    staff.context.close()
