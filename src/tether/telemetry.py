@@ -31,6 +31,7 @@ from typing import Any
 from django.utils.module_loading import import_string
 
 from tether import protocol
+from tether.errors import UnknownTelemetryEvent
 
 logger = logging.getLogger("tether.telemetry")
 
@@ -128,7 +129,7 @@ def attach(handler_id: str, events: str | Iterable[str] | None, handler: Handler
     wanted = EVENTS if events is None else (events,) if isinstance(events, str) else tuple(events)
     unknown = [name for name in wanted if name not in EVENTS]
     if unknown:
-        raise ValueError(f"unknown telemetry events {unknown}; see tether.telemetry.EVENTS")
+        raise UnknownTelemetryEvent(f"unknown telemetry events {unknown}; see telemetry.EVENTS")
     with _lock:
         _remove(handler_id)
         for name in wanted:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tether import telemetry
+from tether.errors import UnknownTelemetryEvent
 from tether.live.collector import Collector
 from tether.protocol import Mailbox
 from tether.watchdog import Step, Watchdog, steps
@@ -65,7 +66,7 @@ def test_attaching_the_same_id_again_replaces_it() -> None:
 
 
 def test_an_unknown_event_name_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown telemetry events"):
+    with pytest.raises(UnknownTelemetryEvent, match="unknown telemetry events"):
         telemetry.attach("typo", ["tether.view.evnt"], lambda e, d: None)
     assert "typo" not in telemetry.attached()
 
