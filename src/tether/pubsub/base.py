@@ -143,7 +143,7 @@ class PubSub(ABC):
 
     @property
     def connected(self) -> bool:
-        """Can messages reach the other processes now? (Always, for a local backend.)"""
+        """Can messages reach the other processes now? (A local backend: while running.)"""
         return self.state is State.RUNNING
 
     def topics(self) -> list[str]:
