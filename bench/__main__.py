@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         default="",
         help="comma-separated steps to run (table, client_js, memory, echo, dead_render,"
-        " connect_rate, fanout, idle, watchdog); the results file gets an -only suffix",
+        " connect_rate, fanout, idle, watchdog, telemetry); the results file gets an -only suffix",
     )
     args = parser.parse_args(argv)
     only = tuple(name.strip() for name in args.only.split(",") if name.strip())

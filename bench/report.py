@@ -24,6 +24,7 @@ GOALS = {
     "client_js": "",
     "idle": "<= bare + 5 KiB",
     "watchdog": "~ off",
+    "telemetry": "~ no handler",
     "compression": "off by default",
     "checkpoint": "measured: opt-in",
     "join_flood": "RSS within 10 MB; honest p99 < 50 ms",
@@ -205,6 +206,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         out.append(("largest GC pause", NA, GOALS["gc"], memory.get("error", "not run")))
     out += watchdog_rows(figures)
     out += flood_rows(figures)
+    out += telemetry_rows(figures)
     js = figures.get("client_js", {})
     out.append(
         (
@@ -295,6 +297,54 @@ def variant_rows(figures: dict[str, Any], key: str) -> list[tuple[str, str, str,
                 note,
             )
         )
+    return out
+
+
+def telemetry_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    telemetry = figures.get("telemetry")
+    if not telemetry:
+        return []
+    out = []
+    for name, variant in telemetry.get("variants", {}).items():
+        if "p50_ms" not in variant:
+            out.append((f"round trip, {name}", NA, "", str(variant.get("errors"))[:80]))
+            continue
+        note = (
+            f"{variant['count']} clicks, {telemetry['clients']} clients, {variant['open']:,} open"
+        )
+        if variant["errors"]:
+            note += f", {sum(variant['errors'].values())} errors"
+        out.append(
+            (
+                f"round trip, {name}: p50 / p99, events/s",
+                f"{ms(variant['p50_ms'])} / {ms(variant['p99_ms'])}, "
+                f"{variant['events_per_second']:,.0f}/s",
+                GOALS["telemetry"] if name != "no handler" else "",
+                note,
+            )
+        )
+    points = telemetry.get("emit_point_ns")
+    if points:
+        out.append(
+            (
+                "an event's emit point, nothing attached",
+                f"{points['nothing_attached']:.0f} ns",
+                "",
+                f"{points['one_handler']:.0f} ns with one counting handler; in-process",
+            )
+        )
+    idle = telemetry.get("idle_cpu_ms_per_s")
+    if idle:
+        out.append(
+            (
+                "dashboard open, idle server CPU",
+                f"{idle['open']:.1f} ms/s",
+                "",
+                f"{idle['closed']:.1f} ms/s with it closed; renders and snapshots once a second",
+            )
+        )
+    if telemetry.get("screenshot"):
+        out.append(("dashboard under load", "", "", telemetry["screenshot"]))
     return out
 
 

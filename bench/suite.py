@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import flood, servers, table
+from bench import dashboard, flood, servers, table
 from bench.fleet import Swarm, WorkerError, progress, raise_fd_limit
 from tether.testing import ServerProcess
 
@@ -143,6 +143,7 @@ class Suite:
             ("watchdog overhead", self.watchdog),
             ("checkpoint overhead", self.checkpoint),
             ("join flood on one connection", self.join_flood),
+            ("telemetry and dashboard cost", self.telemetry),
         ]
         if self.only:
             steps = [(n, f) for n, f in steps if f.__name__ in self.only]
@@ -700,6 +701,11 @@ class Suite:
                     self.samples[f"{key}_{number}_seconds"] = latencies
             finally:
                 server.stop()
+
+    def telemetry(self) -> None:
+        """Round trip with no telemetry handler, with one, and with the dashboard open."""
+        shot = servers.RESULTS / f"{time.strftime('%Y-%m-%d')}-dashboard.png"
+        dashboard.step(self, shot)
 
 
 def clicks(

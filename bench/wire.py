@@ -143,17 +143,23 @@ async def dead_render(pool: HttpPool, base: str, path: str) -> DeadPage:
     status, set_cookies, html = await pool.get(path)
     if status != 200:
         raise ProtocolError(f"GET {path} answered {status}")
+    cookie = "; ".join(value.split(";", 1)[0] for value in set_cookies)
+    return parse_dead(base + path, html, cookie)
+
+
+def parse_dead(url: str, html: str, cookie: str) -> DeadPage:
+    """The live container's id and tokens, and the CSRF token, of a dead render."""
     container = _CONTAINER.search(html)
     csrf = _CSRF.search(html)
     if container is None or csrf is None:
-        raise ProtocolError(f"GET {path}: no live container or csrf meta tag")
+        raise ProtocolError(f"GET {url}: no live container or csrf meta tag")
     return DeadPage(
-        url=base + path,
+        url=url,
         element_id=container.group(1),
         session=_attribute(container.group(0), "data-phx-session"),
         static=_attribute(container.group(0), "data-phx-static"),
         csrf=csrf.group(1),
-        cookie="; ".join(value.split(";", 1)[0] for value in set_cookies),
+        cookie=cookie,
     )
 
 

@@ -7,6 +7,7 @@ This module is the public surface; everything not listed in ``__all__`` is
 internal and may change between releases.
 """
 
+from tether import telemetry
 from tether.asyncs import AsyncResult
 from tether.errors import (
     BadSignature,
@@ -24,6 +25,7 @@ from tether.errors import (
     TetherError,
     ThawRefused,
     UnknownEvent,
+    UnknownTelemetryEvent,
     UnsafeRedirect,
 )
 from tether.presence import Presence
@@ -48,6 +50,8 @@ __all__ = [
     "TetherError",
     "ThawRefused",
     "UnknownEvent",
+    "UnknownTelemetryEvent",
     "UnsafeRedirect",
     "event",
+    "telemetry",
 ]

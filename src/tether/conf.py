@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "GC": {"FREEZE": True, "FULL_EVERY": 600.0},
     # Event-loop stall watchdog; None means "on when DEBUG".
     "WATCHDOG": {"ENABLED": None, "THRESHOLD_MS": 100},
+    # Telemetry handlers attached at start-up: {dotted path: [events] or None for all};
+    # LOG attaches a DEBUG log of every event when the "tether.telemetry" logger shows DEBUG.
+    "TELEMETRY": {"HANDLERS": {}, "LOG": True},
 }
 
 

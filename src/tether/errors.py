@@ -2,6 +2,8 @@
 
     TetherError
     ├── ConfigurationError        settings.TETHER names something unusable
+    │   └── UnknownTelemetryEvent a telemetry handler asked for an event that does not exist
+    │                             (also ValueError)
     ├── ProtocolError             the client broke the channel protocol
     │   └── MalformedFrame        a frame that is not a V2 array (also ValueError)
     ├── IllegalTransition         a live session asked to move between states it cannot (a bug)
@@ -38,6 +40,10 @@ class TetherError(Exception):
 
 class ConfigurationError(TetherError):
     """``settings.TETHER`` names a backend or value Tether cannot use."""
+
+
+class UnknownTelemetryEvent(ConfigurationError, ValueError):
+    """``telemetry.attach`` (or ``TETHER["TELEMETRY"]``) named an event that does not exist."""
 
 
 class ProtocolError(TetherError):

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
+from tether import telemetry
 from tether.conf import setting
 from tether.protocol import EVENT_NAME, Mailbox
 
@@ -118,6 +119,8 @@ class Watchdog:
         # The task the loop is running now: read from this thread, a plain dict lookup.
         where = describe_task(asyncio.current_task(self._loop)) if self._loop else None
         stack = "".join(traceback.format_stack(frame, limit=12)) if frame else "(no stack)"
+        if telemetry.enabled(telemetry.WATCHDOG_STALL):
+            telemetry.emit(telemetry.WATCHDOG_STALL, telemetry.stall_data(lag, where, stack))
         if where is None:
             logger.warning(
                 "event loop blocked for %.0f ms outside any live view handler:\n%s",

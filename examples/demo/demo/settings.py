@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "tether.django",
+    "tether.dashboard",
     "pages",
 ]
 
@@ -82,12 +83,19 @@ if os.environ.get("TETHER_REDIS_URL"):
     # Several processes: pub/sub, presence and frozen state go through Redis.
     TETHER["PUBSUB"] = {
         "BACKEND": "tether.pubsub.redis.RedisPubSub",
-        "OPTIONS": {"url": os.environ["TETHER_REDIS_URL"]},
+        # TETHER_REDIS_PREFIX: tests that share one Redis keep their messages apart.
+        "OPTIONS": {
+            "url": os.environ["TETHER_REDIS_URL"],
+            "prefix": os.environ.get("TETHER_REDIS_PREFIX", "tether:"),
+        },
     }
     TETHER["STATE"] = {
         "BACKEND": "tether.state.redis.RedisStateStore",
         "OPTIONS": {"URL": os.environ["TETHER_REDIS_URL"], "TTL": 3600},
     }
+if os.environ.get("TETHER_TELEMETRY_HANDLER"):
+    # A telemetry handler on every event (bench: the cost of one attached).
+    TETHER["TELEMETRY"] = {"HANDLERS": {os.environ["TETHER_TELEMETRY_HANDLER"]: None}}
 if os.environ.get("TETHER_PRESENCE_TTL"):
     # Tests shorten how long a dead process's users stay listed.
     ttl = float(os.environ["TETHER_PRESENCE_TTL"])

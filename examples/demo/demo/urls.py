@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from pages import chat, templates_demo, views
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("chat/<slug:room>/", chat.Chat.as_view(), name="chat"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="logout"),
+    path("tether/dashboard/", include("tether.dashboard.urls")),
 ]

@@ -23,6 +23,7 @@ DEMOS = [
     ("templates/table", "Sortable table", "sorting sends row indices, not rows"),
     ("templates/form", "Live form", "a Django form validated as you type"),
     ("feedback", "Plain form", "a POST form with {% csrf_token %} inside a live page"),
+    ("tether/dashboard", "Dashboard", "live figures of every process, built with Tether (staff)"),
 ]
 
 

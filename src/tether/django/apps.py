@@ -4,6 +4,9 @@ from pathlib import Path
 
 from django.apps import AppConfig
 
+from tether import telemetry
+from tether.conf import setting
+
 
 class TetherConfig(AppConfig):
     name = "tether.django"
@@ -15,3 +18,5 @@ class TetherConfig(AppConfig):
 
     def ready(self) -> None:
         from tether.django import checks  # noqa: F401  (registers the checks)
+
+        telemetry.attach_from_settings(setting("TELEMETRY"))

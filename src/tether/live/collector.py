@@ -16,6 +16,8 @@ import gc
 import time
 from typing import Any
 
+from tether import telemetry
+
 
 class Collector:
     def __init__(self) -> None:
@@ -24,6 +26,7 @@ class Collector:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending = False
         self._last_full = time.monotonic()
+        self._gc_started = 0.0
 
     def install(self, loop: asyncio.AbstractEventLoop, full_every: float | None) -> None:
         self._loop = loop
@@ -39,6 +42,8 @@ class Collector:
 
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
         # Called inside the collector: only schedule, never collect here.
+        if telemetry.enabled(telemetry.GC_PAUSE):
+            self._time(phase, info)
         if phase != "stop" or info.get("generation") != 2 or self._pending:
             return
         loop = self._loop
@@ -49,6 +54,13 @@ class Collector:
             loop.call_soon_threadsafe(self._freeze)
         except RuntimeError:  # the loop closed meanwhile
             self._pending = False
+
+    def _time(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        elif self._gc_started:
+            pause, self._gc_started = time.perf_counter() - self._gc_started, 0.0
+            telemetry.emit(telemetry.GC_PAUSE, telemetry.gc_data(pause, info))
 
     def _freeze(self) -> None:
         self._pending = False

@@ -16,6 +16,7 @@ import time
 
 from django.http import HttpRequest
 
+from tether import telemetry
 from tether.conf import setting
 from tether.django.views import user_id
 from tether.errors import FreezeError, ThawRefused
@@ -60,8 +61,11 @@ async def store_view(
     view: LiveView, host: ViewHost, *, element_id: str, request: HttpRequest, url: str
 ) -> bool:
     """Freeze ``view`` into the store; False (logged) when it could not be."""
+    watch = telemetry.stopwatch(telemetry.STATE_FREEZE)
     blob = frozen_blob(view, host, element_id=element_id, request=request, url=url)
-    return blob is not None and await store(element_id, blob)
+    stored = blob is not None and await store(element_id, blob)
+    watch.view_done(type(view), bytes=len(blob or b""), ok=stored)
+    return stored
 
 
 async def store(element_id: str, blob: bytes) -> bool:
@@ -80,6 +84,7 @@ async def take(
     ``wait`` polls a little for a state that the previous process may still
     be writing (a deploy: its sockets close before its views are frozen)."""
     store = get_state_store()
+    watch = telemetry.stopwatch(telemetry.STATE_THAW)
     deadline = time.monotonic() + wait
     try:
         blob = await store.take(element_id)
@@ -91,6 +96,7 @@ async def take(
         return None
     if blob is None:
         return None
+    watch.view_done(view_cls, bytes=len(blob))
     try:
         return thaw(
             blob,

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from tether import protocol, tokens, watchdog
+from tether import protocol, telemetry, tokens, watchdog
 from tether.conf import setting
 from tether.effects import NavKind, checked_url
 from tether.errors import EventError, JoinRefused
@@ -33,9 +33,8 @@ from tether.live.join import admit
 from tether.live.lifecycle import SessionState, transition
 from tether.live.navigation import handle_params, nav_payload, settle_params
 from tether.live.owner import best_effort
-from tether.live.payloads import event_params
-from tether.live.shared import shared_payloads
 from tether.live.transport import Transport
+from tether.live.updates import SessionUpdates
 from tether.protocol import Mailbox
 from tether.pubsub import Message
 from tether.rendering import ViewRenderer
@@ -49,7 +48,7 @@ CLOSED_HOST = DeadHost()
 REJOIN_STATE_WAIT = 0.5
 
 
-class LiveSession:
+class LiveSession(SessionUpdates):
     """Binds one LiveView instance to the topic ``lv:<element id>`` of a socket."""
 
     __slots__ = (
@@ -126,6 +125,8 @@ class LiveSession:
         if state is SessionState.CLOSED:
             return
         self._become(SessionState.CLOSED)  # first: a second close() returns at once
+        if state is not SessionState.JOINING and telemetry.enabled(telemetry.VIEW_LEAVE):
+            telemetry.emit(telemetry.VIEW_LEAVE, telemetry.leave_data(self.view_cls, freeze))
         view, host, runner = self.view, self.host, self._runner
         self._inbox.clear()
         try:
@@ -241,8 +242,11 @@ class LiveSession:
             await self._event(view, ref, payload)
         elif kind is Mailbox.INFO:
             broadcast = payload if isinstance(payload, Message) else None
+            watch = telemetry.stopwatch(telemetry.VIEW_INFO)
             await call(view.handle_info, broadcast.payload if broadcast else payload)
-            await self._push_update(view, broadcast)
+            watch.lap()
+            sent = await self._push_update(view, broadcast)
+            watch.view_done(self.view_cls, sent, broadcast=broadcast is not None)
         elif kind is Mailbox.ASYNC:
             name, outcome, assign = payload
             if assign:
@@ -270,6 +274,7 @@ class LiveSession:
     # -- join ------------------------------------------------------------------
 
     async def _join(self, ref: str | None, payload: Any) -> None:
+        watch = telemetry.stopwatch(telemetry.VIEW_JOIN)
         closing, self._replaces = self._replaces, None
         if closing is not None:
             await asyncio.wait([closing])  # not cancelled with us: it always finishes
@@ -297,6 +302,7 @@ class LiveSession:
             self._reply(ref, protocol.STATUS_ERROR, {nav.kind.value: nav_payload(nav, view.flash)})
             await self.close()
             return
+        watch.lap()
         changed = view.pop_changed()
         assert self.renderer is not None
         title = None
@@ -310,6 +316,7 @@ class LiveSession:
             response[protocol.LIVE_PATCH] = nav_payload(nav, view.flash)
         self._become(SessionState.JOINED)
         self._reply(ref, protocol.STATUS_OK, response)
+        watch.view_done(self.view_cls, thawed=thawed)
 
     def _new_view(self) -> LiveView:
         if self.host is None:
@@ -348,51 +355,3 @@ class LiveSession:
                 "its idle-frozen state was lost from the store (expired or evicted); "
                 "the client rejoins and the view mounts fresh"
             )
-
-    # -- events and updates --------------------------------------------------------
-
-    async def _event(self, view: LiveView, ref: str | None, payload: Any) -> None:
-        if not isinstance(payload, dict) or not isinstance(payload.get(protocol.EVENT_NAME), str):
-            raise EventError("malformed event payload")
-        kind = payload.get(protocol.EVENT_TYPE)
-        value = event_params(kind, payload.get(protocol.VALUE), payload.get(protocol.META))
-        result = await call(view.handle_event, payload[protocol.EVENT_NAME], value)
-        reply = result if kind == protocol.TYPE_HOOK and isinstance(result, dict) else None
-        self._reply(ref, protocol.STATUS_OK, await self._update(view, reply=reply))
-
-    async def _update(self, view: LiveView, reply: dict[str, Any] | None = None) -> dict[str, Any]:
-        """After a handler: the reply body, with the diff and any navigation the client expects."""
-        effects = view.take_effects()
-        nav = effects.navigation
-        if nav is not None and nav.kind is NavKind.PATCH:
-            self.url, patched = await settle_params(view, self.url, nav.to)
-            effects.events += patched.events
-            nav = patched.navigation or nav
-        assert self.renderer is not None
-        diff = await self.renderer.update(
-            view, view.pop_changed(), events=effects.events, reply=reply
-        )
-        response: dict[str, Any] = {protocol.DIFF_KEY: diff} if diff else {}
-        if nav is not None:
-            response[nav.kind.value] = nav_payload(nav, view.flash)
-        return response
-
-    async def _push_update(self, view: LiveView, broadcast: Message | None = None) -> None:
-        """After handle_info or a load: push the diff, then any navigation, as server pushes."""
-        response = await self._update(view)
-        diff = response.get(protocol.DIFF_KEY)
-        if diff:
-            encoded = shared_payloads.encode(broadcast, diff)
-            self.transport.push(
-                protocol.encode_with_payload(
-                    self.join_ref, None, self.topic, protocol.DIFF, encoded
-                )
-            )
-        for event in protocol.NAVIGATIONS:
-            if event in response:
-                self.transport.push(
-                    protocol.encode(self.join_ref, None, self.topic, event, response[event])
-                )
-
-    def _reply(self, ref: str | None, status: str, response: Any) -> None:
-        self.transport.push(protocol.reply(self.join_ref, ref, self.topic, status, response))

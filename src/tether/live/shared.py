@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from tether import protocol
+from tether import protocol, telemetry
 
 
 class SharedPayloads:
@@ -40,9 +40,13 @@ class SharedPayloads:
         for known, encoded in variants:
             if known == diff:
                 self.hits += 1
+                if telemetry.enabled(telemetry.SHARED_ENCODE):
+                    telemetry.emit(telemetry.SHARED_ENCODE, {telemetry.HIT: True})
                 return encoded
         self.misses += 1
         encoded = protocol.dumps(diff)
+        if telemetry.enabled(telemetry.SHARED_ENCODE):
+            telemetry.emit(telemetry.SHARED_ENCODE, {telemetry.HIT: False})
         if len(variants) < self.VARIANTS:
             variants.append((diff, encoded))
         return encoded

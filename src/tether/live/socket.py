@@ -16,7 +16,7 @@ from collections import deque
 from typing import Any
 from urllib.parse import parse_qs
 
-from tether import protocol
+from tether import protocol, telemetry
 from tether.conf import setting
 from tether.django import auth
 from tether.errors import MalformedFrame
@@ -93,6 +93,9 @@ class LiveSocket(Channels):
         self.state = SocketState.OPEN
         self._task = asyncio.current_task()
         registry.add(self)
+        opened = time.monotonic()
+        if telemetry.enabled(telemetry.SOCKET_CONNECT):
+            telemetry.emit(telemetry.SOCKET_CONNECT, {telemetry.SOCKETS: len(registry.sockets)})
         try:
             await self._read_loop()
         except asyncio.CancelledError:
@@ -102,6 +105,8 @@ class LiveSocket(Channels):
             self._task.uncancel()  # our own close(), not the server's
         finally:
             registry.discard(self)
+            if telemetry.enabled(telemetry.SOCKET_CLOSE):
+                telemetry.emit(telemetry.SOCKET_CLOSE, self._close_data(opened))
             await self._shutdown()
 
     async def _read_loop(self) -> None:
@@ -160,6 +165,15 @@ class LiveSocket(Channels):
             pass
         except Exception:  # the server's own "already closed" errors
             logger.debug("close after disconnect", exc_info=True)
+
+    def _close_data(self, opened: float) -> dict[str, Any]:
+        return {
+            telemetry.DURATION: time.monotonic() - opened,
+            telemetry.CODE: self._close_code,
+            telemetry.REASON: self._close_reason,
+            telemetry.VIEWS: len(self.sessions),
+            telemetry.SOCKETS: len(registry.sockets),
+        }
 
     async def _flush_best_effort(self, out: deque[str]) -> None:
         try:

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tether import telemetry
 from tether.errors import PubSubClosed
 
 logger = logging.getLogger("tether.pubsub")
@@ -140,6 +141,11 @@ class PubSub(ABC):
 
     # -- subscribing -------------------------------------------------------
 
+    @property
+    def connected(self) -> bool:
+        """Can messages reach the other processes now? (A local backend: while running.)"""
+        return self.state is BackendState.RUNNING
+
     def topics(self) -> list[str]:
         """Topics with at least one local subscriber."""
         return list(self._topics)
@@ -217,6 +223,10 @@ class PubSub(ABC):
     def _deliver(self, message: Message) -> None:
         """Hand ``message`` (the same object) to every local subscriber of its topic."""
         subs = self._topics.get(message.topic)
+        if telemetry.enabled(telemetry.PUBSUB_BROADCAST):
+            telemetry.emit(
+                telemetry.PUBSUB_BROADCAST, telemetry.broadcast_data(self, message, subs)
+            )
         if not subs:
             return
         owner = message.owner if message.node == self.node_id else None

@@ -28,6 +28,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from tether import telemetry
 from tether.errors import BadSignature, PubSubClosed, PubSubUnavailable
 from tether.pubsub.base import Message, PubSub, stop_task
 from tether.signing import HEADER_SIZE, Signer
@@ -89,6 +90,10 @@ class RedisPubSub(PubSub):
         if self._client is None:
             raise PubSubClosed(f"RedisPubSub is {self.state.value}, not running")
         return self._client
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
 
     def channel(self, topic: str) -> bytes:
         return self._prefix_bytes + topic.encode()
@@ -226,6 +231,8 @@ class RedisPubSub(PubSub):
                 delay = _RECONNECT_MIN
                 await self._serve(conn)
             except (RedisError, OSError, _Stalled) as exc:
+                if telemetry.enabled(telemetry.PUBSUB_CONNECTION) and self._connected.is_set():
+                    telemetry.emit(telemetry.PUBSUB_CONNECTION, telemetry.link_data(self, False))
                 if down_since is None:
                     down_since = loop.time()
                     logger.warning("pub/sub lost Redis at %s (%r); reconnecting", self.url, exc)
@@ -245,6 +252,8 @@ class RedisPubSub(PubSub):
         if topics:
             await self._send(conn, "SUBSCRIBE", topics)
         self._connected.set()
+        if telemetry.enabled(telemetry.PUBSUB_CONNECTION):
+            telemetry.emit(telemetry.PUBSUB_CONNECTION, telemetry.link_data(self, True))
         awaiting_pong = False
         while True:
             reply = await conn.read_response(timeout=self.ping_interval)
