@@ -5,6 +5,7 @@ urlpatterns = [
     path("echo/", views.Echo.as_view()),
     path("loads/", views.Loads.as_view()),
     path("busy/", views.Busy.as_view()),
+    path("", include("tests.integration.stream_views")),
     path("", include("demo.urls")),
 ]
 

@@ -1,4 +1,9 @@
-"""The chat room: messages through the ORM and pub/sub, presence, a typing indicator."""
+"""The chat room: messages through the ORM and pub/sub, presence, a typing indicator.
+
+The history is a stream: the view sends the last ``HISTORY`` messages once and
+then only each new one, capped on the client with ``limit=-HISTORY``; an open
+room holds no messages in memory, however long its history.
+"""
 
 from __future__ import annotations
 
@@ -102,8 +107,7 @@ class Chat(LiveView):
         self.error = ""
         self.draft = ""
         self.typing: list[str] = []
-        recent = Message.objects.filter(room=room).order_by("-id")[:HISTORY]
-        self.messages = [_row(m) async for m in recent][::-1]
+        await self._load_history()
         self.present = Snapshot()
         self.in_roster = False
         if self.connected:
@@ -120,7 +124,16 @@ class Chat(LiveView):
             # Redis is down: the room still works here, without live delivery.
             self.error = DELIVERY_DOWN
 
+    async def _load_history(self, *, reset: bool = False) -> None:
+        recent = Message.objects.filter(room=self.room).order_by("-id")[:HISTORY]
+        rows = [_row(m) async for m in recent][::-1]
+        self.stream("messages", rows, limit=-HISTORY, reset=reset)
+
     async def on_thaw(self) -> None:
+        # Streams are not frozen. The page still shows the messages it had, and
+        # some may have arrived while the view was frozen: one reset from the
+        # database shows the last HISTORY again, none doubled, none missing.
+        await self._load_history(reset=True)
         self.in_roster = False
         if self.connected:
             await self._join_roster(track=False)
@@ -151,7 +164,7 @@ class Chat(LiveView):
             await self.broadcast(self.topic, ("message", _row(message)))
         except PubSubError:
             # Stored, so nothing is lost: the others see it when they open the room.
-            self.messages = [*self.messages, _row(message)][-HISTORY:]
+            self.stream_insert("messages", _row(message), limit=-HISTORY)
             self.error = DELIVERY_DOWN
 
     @event
@@ -168,10 +181,8 @@ class Chat(LiveView):
                 self.present = roster.apply(message)
         elif message[0] == "message":
             row = message[1]
-            messages = [*self.messages, row]
-            # Trimmed in batches: appending sends one new row, while dropping the
-            # oldest on every message would move all fifty rows.
-            self.messages = messages[-HISTORY:] if len(messages) > 2 * HISTORY else messages
+            # One new row goes out; the client drops the oldest beyond HISTORY.
+            self.stream_insert("messages", row, limit=-HISTORY)
             if row["author"] in self.typing:
                 self.typing = [n for n in self.typing if n != row["author"]]
         elif message[0] == "typing":

@@ -63,32 +63,31 @@ class StreamDom:
         inserts: dict[str, _Insert] = {}
         restore: set[str] = set()
 
-        def remove(element_id: str) -> None:
-            for children in old.values():
-                for i, child in enumerate(children):
-                    if child.get("id") == element_id:
-                        del children[i]
-                        self.refs.pop(element_id, None)
-                        if element_id in inserts:
-                            restore.add(element_id)
-                        return
+        def remove(doomed: set[str]) -> None:
+            for key, children in old.items():
+                kept = [c for c in children if str(c.get("id")) not in doomed]
+                if len(kept) != len(children):
+                    old[key] = kept
+            for element_id in doomed:
+                self.refs.pop(element_id, None)
+            restore.update(doomed & inserts.keys())
 
         for entry in streams:
             ref, entry_inserts, deletes, *reset = entry
             for key, at, limit, update_only in entry_inserts:
                 inserts[key] = _Insert(ref, at, limit, bool(reset), bool(update_only))
             if reset:  # the client resets on any fourth element
-                for element_id in [k for k, r in self.refs.items() if r == ref]:
-                    remove(element_id)
-            for element_id in deletes:
-                remove(element_id)
+                remove({k for k, r in self.refs.items() if r == ref})
+            if deletes:
+                remove(set(deletes))
         for container in new.select(STREAM_CONTAINER):
             key = container.get("id")
             if not isinstance(key, str):
                 raise UnmergeableDiff(f"a phx-update=stream container without an id: {container}")
             children = list(old.get(key, []))
+            present = {str(c.get("id")) for c in children}
             for child in _incoming(container):
-                self._place(children, child, inserts, restore)
+                self._place(children, present, child, inserts, restore)
             container.clear()
             for child in children:
                 container.append(child)
@@ -110,18 +109,24 @@ class StreamDom:
         return found
 
     def _place(
-        self, children: list[Tag], child: Tag, inserts: dict[str, _Insert], restore: set[str]
+        self,
+        children: list[Tag],
+        present: set[str],
+        child: Tag,
+        inserts: dict[str, _Insert],
+        restore: set[str],
     ) -> None:
         element_id = str(child["id"])
         insert = inserts.get(element_id)
-        for i, existing in enumerate(children):
-            if existing.get("id") == element_id:
-                children[i] = child  # morphed where it stands
-                if insert is not None:
-                    self.refs[element_id] = insert.ref
-                    if insert.reset:
-                        self._reorder(children, child, insert)
-                return
+        if element_id in present:
+            i = next(i for i, c in enumerate(children) if c.get("id") == element_id)
+            children[i] = child  # morphed where it stands
+            if insert is not None:
+                self.refs[element_id] = insert.ref
+                if insert.reset:
+                    self._reorder(children, present, child, insert)
+            return
+        present.add(element_id)
         if insert is None:
             children.append(child)
             return
@@ -140,14 +145,15 @@ class StreamDom:
         elif at > 0:
             children.insert(min(at, len(children)), child)
         else:
+            present.discard(element_id)
             return  # the client places no row at -2 or below: it is lost
-        self._reorder(children, child, insert)
+        self._reorder(children, present, child, insert)
 
     def _loose(self, element: Tag) -> bool:
         """A child no stream placed (an empty-list message, say)."""
         return str(element.get("id")) not in self.refs
 
-    def _reorder(self, children: list[Tag], child: Tag, insert: _Insert) -> None:
+    def _reorder(self, children: list[Tag], present: set[str], child: Tag, insert: _Insert) -> None:
         at = insert.at
         if at == 0:
             children.remove(child)
@@ -176,6 +182,7 @@ class StreamDom:
             return
         for element in dropped:
             self.refs.pop(str(element.get("id")), None)
+            present.discard(str(element.get("id")))
 
 
 def _incoming(container: Tag) -> list[Tag]:
