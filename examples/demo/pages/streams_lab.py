@@ -148,6 +148,10 @@ class Limit(LiveView):
         self.stream("items", items, at=at, limit=limit, reset=True)
 
     @event
+    async def edit(self, form: Any) -> None:
+        """Typing in the form changes nothing until it is submitted."""
+
+    @event
     async def configure(self, form: Any) -> None:
         self._recreate(at=int(form.get("at", -1)), limit=int(form.get("limit", -5)))
 
