@@ -23,6 +23,10 @@ urlpatterns = [
     path("streams/reset/", streams_lab.ResetItems.as_view(), name="streams-reset"),
     path("streams/limit/", streams_lab.Limit.as_view(), name="streams-limit"),
     path("streams/healthy/<slug:category>/", streams_lab.Healthy.as_view(), name="streams-healthy"),
+    path("streams/remove/", streams_lab.RemoveTransition.as_view(), name="streams-remove"),
+    path("streams/remove/away/", streams_lab.Away.as_view(), name="streams-away"),
+    path("streams/custom-elements/", streams_lab.CustomElements.as_view()),
+    path("streams/teleported/", streams_lab.Teleported.as_view(), name="streams-teleported"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="logout"),
 ]

@@ -191,3 +191,51 @@ class Healthy(LiveView):
         self.category = "veggies" if "/veggies/" in url else "fruits"
         self.other = "fruits" if self.category == "veggies" else "veggies"
         self.stream("items", HEALTHY[self.category], reset=True)
+
+
+class RemoveTransition(LiveView):
+    """Rows leave with a ``phx-remove`` transition (Phoenix issue 3199)."""
+
+    template_name = "pages/streams/remove_transition.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.stream("items", [_user(1, "Item 1"), _user(2, "Item 2")])
+
+    @event
+    async def delete(self, params: dict[str, Any]) -> None:
+        self.stream_delete_by_dom_id("items", params["id"])
+
+
+class Away(LiveView):
+    """Where RemoveTransition navigates to."""
+
+    template_name = "pages/streams/away.html"
+
+
+class CustomElements(LiveView):
+    """Rows holding custom elements, one inserted at index 1 (Phoenix issue 4212)."""
+
+    template_name = "pages/streams/custom_elements.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.counter = 0
+        self.stream("items", _letters("ABC"))
+
+    @event
+    async def insert_at_1(self) -> None:
+        self.counter += 1
+        self.stream_insert("items", {"id": f"new{self.counter}", "name": "New"}, at=1)
+
+
+class Teleported(LiveView):
+    """A stream inside a portal template, reset from outside it (Phoenix issue 4121)."""
+
+    template_name = "pages/streams/teleported.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.stream("items", [_user(1, "Item 1"), _user(2, "Item 2")])
+
+    @event("reset-stream")
+    async def reset_stream(self) -> None:
+        n = next(_unique)
+        self.stream("items", [_user(n, f"Item {n}")], reset=True)
