@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated steps to run (table, client_js, memory, echo, dead_render,"
+        help="comma-separated steps to run (table, streams, client_js, memory, echo, dead_render,"
         " connect_rate, fanout, idle, watchdog); the results file gets an -only suffix",
     )
     args = parser.parse_args(argv)

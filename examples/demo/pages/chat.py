@@ -1,7 +1,7 @@
 """The chat room: messages through the ORM and pub/sub, presence, a typing indicator.
 
-The history is a stream: the view sends the last ``HISTORY`` messages once and
-then only each new one, capped on the client with ``limit=-HISTORY``; an open
+The history is a stream: the view sends the last ``history`` messages once and
+then only each new one, capped on the client with ``limit=-history``; an open
 room holds no messages in memory, however long its history.
 """
 
@@ -98,6 +98,8 @@ def leave_roster(topic: str) -> None:
 
 class Chat(LiveView):
     template_name = "pages/chat.html"
+    #: Messages shown: the last ones when the room opens, and the cap on the client after.
+    history = HISTORY
 
     async def mount(self, request: HttpRequest, room: str = "lobby", **kwargs: Any) -> None:
         self.room = room
@@ -125,14 +127,14 @@ class Chat(LiveView):
             self.error = DELIVERY_DOWN
 
     async def _load_history(self, *, reset: bool = False) -> None:
-        recent = Message.objects.filter(room=self.room).order_by("-id")[:HISTORY]
+        recent = Message.objects.filter(room=self.room).order_by("-id")[: self.history]
         rows = [_row(m) async for m in recent][::-1]
-        self.stream("messages", rows, limit=-HISTORY, reset=reset)
+        self.stream("messages", rows, limit=-self.history, reset=reset)
 
     async def on_thaw(self) -> None:
         # Streams are not frozen. The page still shows the messages it had, and
         # some may have arrived while the view was frozen: one reset from the
-        # database shows the last HISTORY again, none doubled, none missing.
+        # database shows the last messages again, none doubled, none missing.
         await self._load_history(reset=True)
         self.in_roster = False
         if self.connected:
@@ -164,7 +166,7 @@ class Chat(LiveView):
             await self.broadcast(self.topic, ("message", _row(message)))
         except PubSubError:
             # Stored, so nothing is lost: the others see it when they open the room.
-            self.stream_insert("messages", _row(message), limit=-HISTORY)
+            self.stream_insert("messages", _row(message), limit=-self.history)
             self.error = DELIVERY_DOWN
 
     @event
@@ -181,8 +183,8 @@ class Chat(LiveView):
                 self.present = roster.apply(message)
         elif message[0] == "message":
             row = message[1]
-            # One new row goes out; the client drops the oldest beyond HISTORY.
-            self.stream_insert("messages", row, limit=-HISTORY)
+            # One new row goes out; the client drops the oldest beyond history.
+            self.stream_insert("messages", row, limit=-self.history)
             if row["author"] in self.typing:
                 self.typing = [n for n in self.typing if n != row["author"]]
         elif message[0] == "typing":

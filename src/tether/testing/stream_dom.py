@@ -74,7 +74,9 @@ class StreamDom:
 
         for entry in streams:
             ref, entry_inserts, deletes, *reset = entry
-            for key, at, limit, update_only in entry_inserts:
+            for key, at, *rest in entry_inserts:
+                # The server leaves out a trailing null limit and false update_only.
+                limit, update_only = (*rest, None, False)[:2]
                 inserts[key] = _Insert(ref, at, limit, bool(reset), bool(update_only))
             if reset:  # the client resets on any fourth element
                 remove({k for k, r in self.refs.items() if r == ref})

@@ -69,11 +69,8 @@ def test_the_join_sends_the_row_statics_the_rows_and_the_stream_entry(live: Live
         "1": {"0": "todos-2", "1": "todo 2"},
         "kc": 2,
     }
-    assert loop["stream"] == [
-        "todos",
-        [["todos-1", -1, None, False], ["todos-2", -1, None, False]],
-        [],
-    ]
+    # A null limit and a false update_only are left out: the client reads them so.
+    assert loop["stream"] == ["todos", [["todos-1", -1], ["todos-2", -1]], []]
 
 
 def test_an_insert_sends_one_row_without_statics_and_the_server_keeps_none(live: Live) -> None:
@@ -86,7 +83,7 @@ def test_an_insert_sends_one_row_without_statics_and_the_server_keeps_none(live:
     assert wire == {
         "1": {
             "k": {"0": {"0": "todos-1000", "1": "todo 1000"}, "kc": 1},
-            "stream": ["todos", [["todos-1000", 0, 500, False]], []],
+            "stream": ["todos", [["todos-1000", 0, 500]], []],
         }
     }
     assert page.comprehension().rows == ()
@@ -110,7 +107,7 @@ def test_deletes_and_resets_travel_beside_the_rows(live: Live) -> None:
     assert page.render()["1"]["stream"] == ["todos", [], ["todos-1"]]
     page.view.stream("todos", [todo(3)], reset=True)
     wire = page.render()
-    assert wire["1"]["stream"] == ["todos", [["todos-3", -1, None, False]], [], True]
+    assert wire["1"]["stream"] == ["todos", [["todos-3", -1]], [], True]
     assert page.client is not None
     assert page.client.to_html().count("<li") == 1
 
@@ -135,4 +132,12 @@ def test_inserting_an_id_twice_in_one_render_sends_the_last_version_once(live: L
     page.view.stream_insert("todos", {"id": 1, "text": "changed"}, at=0)
     loop = page.render()["1"]
     assert loop["k"] == {"0": {"0": "todos-1", "1": "changed"}, "kc": 1}
-    assert loop["stream"][1] == [["todos-1", 0, None, False]]
+    assert loop["stream"][1] == [["todos-1", 0]]
+
+
+def test_update_only_is_sent_with_its_limit_placeholder(live: Live) -> None:
+    page = Page(live)
+    page.view.stream("todos", [])
+    page.render()
+    page.view.stream_insert("todos", todo(1), update_only=True)
+    assert page.render()["1"]["stream"][1] == [["todos-1", -1, None, True]]
