@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pages.models import Message
 from tether.live.registry import registry
 from tether.state import get_state_store
@@ -174,3 +176,46 @@ async def test_a_chat_holds_no_message_in_its_frozen_state(live_client: LiveClie
     await view._transport.close()  # type: ignore[union-attr]
     blob = await get_state_store().get(view.page.element_id)
     assert blob is not None and b"message 1" not in blob
+
+
+async def test_a_chat_frozen_while_idle_shows_each_message_once_when_it_wakes(
+    live_client_factory: Any,
+) -> None:
+    ada: LiveClient = await live_client_factory()
+    bob: LiveClient = await live_client_factory()
+    ada_view = await ada.live("/chat/lobby/")
+    bob_view = await bob.live("/chat/lobby/")
+    await ada_view.submit("#chat-form", {"body": "before"})
+    await bob_view.wait_for(lambda v: len(_chat_lines(v)) == 1)
+    assert await registry.freeze_idle(0.0) >= 2
+    # The broadcast wakes bob's view: on_thaw resets from the database, which
+    # already holds the message, and the insert that follows updates that row.
+    await ada_view.submit("#chat-form", {"body": "after"})
+    await bob_view.wait_for(lambda v: len(_chat_lines(v)) == 2)
+    lines = _chat_lines(bob_view)
+    assert [line.split(": ")[1] for line in lines] == ["before", "after"]
+
+
+async def test_a_thawed_scroll_page_shows_the_same_window_of_rows(
+    live_client: LiveClient,
+) -> None:
+    view = await live_client.live("/streams/scroll/")
+    for _ in range(3):
+        await view.push("click", "next-page", {"id": "rows-x"})
+    before = names(view, "rows")
+    assert len(before) == 150 and before[0] == "rows-51"
+    await view.reconnect()
+    assert names(view, "rows") == before
+    assert view.text("#window") == "Showing pages 2 to 4."
+
+
+async def test_scrolling_past_the_top_shows_the_first_pages_in_one_reset(
+    live_client: LiveClient,
+) -> None:
+    view = await live_client.live("/streams/scroll/")
+    for _ in range(5):
+        await view.push("click", "next-page", {"id": "rows-x"})
+    await view.push("click", "prev-page", {"id": "rows-151", "_overran": True})
+    shown = names(view, "rows")
+    assert shown == [f"rows-{n}" for n in range(1, 151)]
+    assert view.text("#window") == "Showing pages 1 to 3."

@@ -69,7 +69,11 @@ class Scroll(LiveView):
     async def on_thaw(self) -> None:
         # Streams are not frozen: the browser still shows pages top..bottom, so
         # send them again in one reset (same ids, same order, nothing doubled).
-        rows = [row for page in range(self.top, self.bottom + 1) for row in _page(page)]
+        self._window(self.top, self.bottom)
+
+    def _window(self, top: int, bottom: int) -> None:
+        self.top, self.bottom = top, bottom
+        rows = [row for page in range(top, bottom + 1) for row in _page(page)]
         self.stream("rows", rows, reset=True)
 
     @event("next-page")
@@ -81,8 +85,13 @@ class Scroll(LiveView):
         self.stream("rows", _page(self.bottom), at=-1, limit=-WINDOW * PER_PAGE)
 
     @event("prev-page")
-    async def prev_page(self) -> None:
+    async def prev_page(self, params: dict[str, Any]) -> None:
         if self.top <= 1:
+            return
+        if params.get("_overran"):
+            # The first row flew past the top of the viewport: rather than page
+            # up one page at a time, show the first pages again in one reset.
+            self._window(1, min(WINDOW, LAST_PAGE))
             return
         self.top -= 1
         self.bottom = min(self.bottom, self.top + WINDOW - 1)
