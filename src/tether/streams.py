@@ -175,7 +175,10 @@ class StreamsMixin(Assigns):
 
     def stream_context(self) -> dict[str, dict[str, StreamBatch]]:
         """This render's batches, under the template name ``streams``."""
-        batches = {name: entry.batch(name) for name, entry in self._stream_table().items()}
+        table: dict[str, _Stream] | None = self.__dict__.get("_streams")
+        if not table:
+            return {STREAMS: {}}  # a view without streams keeps no attribute for them
+        batches = {name: entry.batch(name) for name, entry in table.items()}
         object.__setattr__(self, "_stream_batches", list(batches.values()))
         return {STREAMS: batches}
 
@@ -183,6 +186,6 @@ class StreamsMixin(Assigns):
         """The diff is out: forget the queued operations and the rows built from them."""
         for batch in self.__dict__.pop("_stream_batches", ()):
             batch.release()
-        for entry in self._stream_table().values():
+        for entry in self.__dict__.get("_streams", {}).values():
             if entry.inserts or entry.deletes or entry.reset:
                 entry.clear()

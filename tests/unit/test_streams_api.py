@@ -75,3 +75,10 @@ def test_a_ten_thousand_item_stream_freezes_to_the_same_bytes_count_as_an_empty_
     empty.stream("todos", [])
     full.stream("todos", [{"id": n, "text": "x" * 50} for n in range(10_000)])
     assert len(_frozen(full)) == len(_frozen(empty))
+
+
+def test_a_view_without_streams_keeps_nothing_for_them_across_renders() -> None:
+    view = Todos()
+    assert view.stream_context() == {"streams": {}}
+    view.streams_sent()
+    assert vars(view).keys() == Todos().__dict__.keys(), "every open page would pay for it"
