@@ -282,6 +282,7 @@ def test_js_commands_are_applied_again_when_rejoining(
     page.evaluate("() => new Promise((resolve) => window.liveSocket.disconnect(resolve))")
     page.evaluate("() => window.liveSocket.connect()")
     sync_lv(page)
+    assert ids(children(page, "users")) == ["users-1", "users-2"]
     assert not page.locator("#users-1").is_visible()
 
 

@@ -1,5 +1,9 @@
 """Stream pages the conformance tests drive (tests/conformance/test_streams_spec.py...).
 
+These pages keep no database, so their first rows are their source of truth:
+after a thaw (a reconnect resumes the view; its streams were not frozen) each
+sends its first rows again in one reset, as a Phoenix view remounting would.
+
 Each page re-creates, as a Django live view, the situation one of Phoenix
 LiveView's end-to-end stream scenarios checks: a users list updated, deleted
 and reset; a list filtered, reordered and inserted into at an index; a
@@ -35,8 +39,11 @@ class Users(LiveView):
     async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
         self.count = 0
         self.empty_item = "empty_item" in request.GET
-        self.stream("users", [_user(1, "chris"), _user(2, "callan")])
-        self.stream("admins", [_user(1, "chris-admin"), _user(2, "callan-admin")])
+        await self.on_thaw()
+
+    async def on_thaw(self) -> None:
+        self.stream("users", [_user(1, "chris"), _user(2, "callan")], reset=True)
+        self.stream("admins", [_user(1, "chris-admin"), _user(2, "callan-admin")], reset=True)
 
     @event
     async def update(self, params: dict[str, Any]) -> None:
@@ -83,7 +90,10 @@ class ResetItems(LiveView):
 
     async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
         self.use_phx_remove = "phx-remove" in request.GET
-        self.stream("items", _letters("ABCD"))
+        await self.on_thaw()
+
+    async def on_thaw(self) -> None:
+        self.stream("items", _letters("ABCD"), reset=True)
 
     @event
     async def filter(self) -> None:
@@ -139,10 +149,13 @@ class Limit(LiveView):
     template_name = "pages/streams/limit.html"
 
     async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
-        self.stream_configure("items", dom_id=lambda item: f"items-{item['id']}")
         self._recreate(at=-1, limit=-5)
 
+    async def on_thaw(self) -> None:
+        self._recreate(at=self.at, limit=self.limit)
+
     def _recreate(self, *, at: int, limit: int) -> None:
+        self.stream_configure("items", dom_id=lambda item: f"items-{item['id']}")
         self.at, self.limit, self.last_id = at, limit, 10
         items = [{"id": n} for n in range(1, 11)]
         self.stream("items", items, at=at, limit=limit, reset=True)
@@ -190,6 +203,9 @@ class Healthy(LiveView):
     async def handle_params(self, params: QueryDict, url: str) -> None:
         self.category = "veggies" if "/veggies/" in url else "fruits"
         self.other = "fruits" if self.category == "veggies" else "veggies"
+        await self.on_thaw()
+
+    async def on_thaw(self) -> None:
         self.stream("items", HEALTHY[self.category], reset=True)
 
 
@@ -199,7 +215,10 @@ class RemoveTransition(LiveView):
     template_name = "pages/streams/remove_transition.html"
 
     async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
-        self.stream("items", [_user(1, "Item 1"), _user(2, "Item 2")])
+        await self.on_thaw()
+
+    async def on_thaw(self) -> None:
+        self.stream("items", [_user(1, "Item 1"), _user(2, "Item 2")], reset=True)
 
     @event
     async def delete(self, params: dict[str, Any]) -> None:
@@ -219,7 +238,10 @@ class CustomElements(LiveView):
 
     async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
         self.counter = 0
-        self.stream("items", _letters("ABC"))
+        await self.on_thaw()
+
+    async def on_thaw(self) -> None:
+        self.stream("items", _letters("ABC"), reset=True)
 
     @event
     async def insert_at_1(self) -> None:
@@ -233,7 +255,10 @@ class Teleported(LiveView):
     template_name = "pages/streams/teleported.html"
 
     async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
-        self.stream("items", [_user(1, "Item 1"), _user(2, "Item 2")])
+        await self.on_thaw()
+
+    async def on_thaw(self) -> None:
+        self.stream("items", [_user(1, "Item 1"), _user(2, "Item 2")], reset=True)
 
     @event("reset-stream")
     async def reset_stream(self) -> None:
