@@ -27,8 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated steps to run (table, client_js, memory, echo, dead_render,"
-        " connect_rate, fanout, idle, watchdog, telemetry); the results file gets an -only suffix",
+        help="comma-separated steps to run (table, streams, client_js, memory, echo, dead_render,"
+        " connect_rate, fanout, idle, watchdog, checkpoint, join_flood, telemetry);"
+        " the results file gets an -only suffix",
     )
     args = parser.parse_args(argv)
     only = tuple(name.strip() for name in args.only.split(",") if name.strip())

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench.streams import report_rows as stream_rows
+
 NA = "n/a"
 
 # The goals the issues set for this 2-core machine (design targets, reported as they stand).
@@ -165,6 +167,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         )
     else:
         out.append(("wire: 1 cell of 200 rows", NA, GOALS["wire_cell"], tab.get("error", "")))
+    out += stream_rows(figures)
 
     dead = figures.get("dead_render", {})
     live_rps = dead.get("live", {}).get("requests_per_second")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import dashboard, flood, servers, table
+from bench import streams as bench_streams
 from bench.fleet import Swarm, WorkerError, progress, raise_fd_limit
 from tether.testing import ServerProcess
 
@@ -132,6 +133,7 @@ class Suite:
         raise_fd_limit()
         steps: list[tuple[str, Callable[[], None]]] = [
             ("wire size: 200-row table, in-process", self.table),
+            ("streams: insert frame, chat page memory", self.streams),
             ("client JavaScript bytes", self.client_js),
             ("memory per open page, round trip, wire size", self.memory),
             ("memory per bare WebSocket (the limit)", self.echo),
@@ -183,6 +185,9 @@ class Suite:
 
     def table(self) -> None:
         self.figures["table"] = table.measure(self.plan.table_repeats)
+
+    def streams(self) -> None:
+        self.figures["streams"] = bench_streams.measure(self.db.path, servers.ROOT)
 
     def client_js(self) -> None:
         names = ["vendor/phoenix.min.js", "vendor/phoenix_live_view.min.js", "tether.js"]

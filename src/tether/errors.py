@@ -14,6 +14,7 @@
     ├── EventError                a client event the view refuses; the view lives on
     │   ├── UnknownEvent          no handler for that event name (also LookupError)
     │   └── UnsafeRedirect        a navigation to a URL Django would refuse (also ValueError)
+    ├── StreamError               an unknown stream, or an item with no DOM id (also ValueError)
     ├── StateError
     │   ├── FreezeError           a view's state cannot be frozen (also TypeError)
     │   └── ThawRefused           frozen state that is not this view's, or stale (also ValueError)
@@ -94,6 +95,10 @@ class UnknownEvent(EventError, LookupError):
 
 class UnsafeRedirect(EventError, ValueError):
     """A redirect or navigation to a URL that Django's redirect rules refuse."""
+
+
+class StreamError(TetherError, ValueError):
+    """A stream operation on a name ``stream()`` never defined, or an item with no DOM id."""
 
 
 class StateError(TetherError):

@@ -1,5 +1,8 @@
 """Rendering a live view's template into a ``Rendered`` tree.
 
+Streams (``tether.streams``) are handed to the template as ``streams`` and
+forgotten once the diff that carries their rows is built.
+
 Context processors run once per mount: their values (``user``, ``csrf_token``,
 ``request``...) do not change while the view lives, so re-renders only pay
 for the assigns that changed.
@@ -54,6 +57,7 @@ class ViewRenderer:
         data = dict(self.extra)
         data.update(view.get_assigns())
         data["flash"] = view.flash
+        data.update(view.stream_context())
         return Context(data, autoescape=self.engine.autoescape)
 
     async def render(
@@ -79,7 +83,9 @@ class ViewRenderer:
     ) -> Wire:
         """The join reply's ``rendered``: the whole tree."""
         self.tree = await self.render(view)
-        return message(None, self.tree, join=True, title=title, events=events)
+        out = message(None, self.tree, join=True, title=title, events=events)
+        view.streams_sent()
+        return out
 
     async def update(
         self,
@@ -100,4 +106,8 @@ class ViewRenderer:
         title = None
         if old is not None and "page_title" in changed:
             title = str(view.get_assigns().get("page_title", ""))
-        return message(old, new, title=title, events=events, reply=reply)
+        out = message(old, new, title=title, events=events, reply=reply)
+        if new is not None:
+            # The rows are in ``out`` now; the tree kept for the next diff drops them.
+            view.streams_sent()
+        return out

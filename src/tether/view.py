@@ -19,6 +19,7 @@ from tether.django.views import live_view
 from tether.effects import Effects, Navigation, NavKind, checked_url
 from tether.errors import ReservedName, UnknownEvent
 from tether.pubsub import get_pubsub
+from tether.streams import StreamsMixin
 from tether.sync import run_sync
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class DeadHost:
         await get_pubsub().broadcast(topic, message)
 
 
-class LiveView(Assigns):
+class LiveView(StreamsMixin, Assigns):
     """A Django view that stays alive over a WebSocket.
 
     Set ``template_name``; assign attributes in ``mount`` and in event

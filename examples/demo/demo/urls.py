@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pages import chat, templates_demo, views
+from pages import chat, scroll, streams_lab, templates_demo, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -17,6 +17,16 @@ urlpatterns = [
     path("feedback/", views.Feedback.as_view(), name="feedback"),
     path("feedback/sent/", views.feedback_sent, name="feedback-sent"),
     path("chat/<slug:room>/", chat.Chat.as_view(), name="chat"),
+    path("streams/scroll/", scroll.Scroll.as_view(), name="streams-scroll"),
+    # The pages tests/conformance drives (Phoenix's stream scenarios, as Django views).
+    path("streams/users/", streams_lab.Users.as_view(), name="streams-users"),
+    path("streams/reset/", streams_lab.ResetItems.as_view(), name="streams-reset"),
+    path("streams/limit/", streams_lab.Limit.as_view(), name="streams-limit"),
+    path("streams/healthy/<slug:category>/", streams_lab.Healthy.as_view(), name="streams-healthy"),
+    path("streams/remove/", streams_lab.RemoveTransition.as_view(), name="streams-remove"),
+    path("streams/remove/away/", streams_lab.Away.as_view(), name="streams-away"),
+    path("streams/custom-elements/", streams_lab.CustomElements.as_view()),
+    path("streams/teleported/", streams_lab.Teleported.as_view(), name="streams-teleported"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="logout"),
     path("tether/dashboard/", include("tether.dashboard.urls")),

@@ -1,4 +1,9 @@
-"""The chat room: messages through the ORM and pub/sub, presence, a typing indicator."""
+"""The chat room: messages through the ORM and pub/sub, presence, a typing indicator.
+
+The history is a stream: the view sends the last ``history`` messages once and
+then only each new one, capped on the client with ``limit=-history``; an open
+room holds no messages in memory, however long its history.
+"""
 
 from __future__ import annotations
 
@@ -93,6 +98,8 @@ def leave_roster(topic: str) -> None:
 
 class Chat(LiveView):
     template_name = "pages/chat.html"
+    #: Messages shown: the last ones when the room opens, and the cap on the client after.
+    history = HISTORY
 
     async def mount(self, request: HttpRequest, room: str = "lobby", **kwargs: Any) -> None:
         self.room = room
@@ -102,8 +109,7 @@ class Chat(LiveView):
         self.error = ""
         self.draft = ""
         self.typing: list[str] = []
-        recent = Message.objects.filter(room=room).order_by("-id")[:HISTORY]
-        self.messages = [_row(m) async for m in recent][::-1]
+        await self._load_history()
         self.present = Snapshot()
         self.in_roster = False
         if self.connected:
@@ -120,7 +126,16 @@ class Chat(LiveView):
             # Redis is down: the room still works here, without live delivery.
             self.error = DELIVERY_DOWN
 
+    async def _load_history(self, *, reset: bool = False) -> None:
+        recent = Message.objects.filter(room=self.room).order_by("-id")[: self.history]
+        rows = [_row(m) async for m in recent][::-1]
+        self.stream("messages", rows, limit=-self.history, reset=reset)
+
     async def on_thaw(self) -> None:
+        # Streams are not frozen. The page still shows the messages it had, and
+        # some may have arrived while the view was frozen: one reset from the
+        # database shows the last messages again, none doubled, none missing.
+        await self._load_history(reset=True)
         self.in_roster = False
         if self.connected:
             await self._join_roster(track=False)
@@ -151,7 +166,7 @@ class Chat(LiveView):
             await self.broadcast(self.topic, ("message", _row(message)))
         except PubSubError:
             # Stored, so nothing is lost: the others see it when they open the room.
-            self.messages = [*self.messages, _row(message)][-HISTORY:]
+            self.stream_insert("messages", _row(message), limit=-self.history)
             self.error = DELIVERY_DOWN
 
     @event
@@ -168,10 +183,8 @@ class Chat(LiveView):
                 self.present = roster.apply(message)
         elif message[0] == "message":
             row = message[1]
-            messages = [*self.messages, row]
-            # Trimmed in batches: appending sends one new row, while dropping the
-            # oldest on every message would move all fifty rows.
-            self.messages = messages[-HISTORY:] if len(messages) > 2 * HISTORY else messages
+            # One new row goes out; the client drops the oldest beyond history.
+            self.stream_insert("messages", row, limit=-self.history)
             if row["author"] in self.typing:
                 self.typing = [n for n in self.typing if n != row["author"]]
         elif message[0] == "typing":

@@ -19,6 +19,8 @@ DEMOS = [
     ("dashboard-async", "Async dashboard", "five panels load concurrently; one fails"),
     ("wizard", "Wizard", "a three-step form whose draft survives restarts"),
     ("chat/lobby", "Chat", "a room with presence and typing, across processes through Redis"),
+    ("streams/scroll", "Infinite scroll", "100,000 rows paged by a stream; the page holds 150"),
+    ("streams/limit", "Stream limit", "a list capped on the client, at either end"),
     ("templates/nested", "Nested templates", "if, for and include nested; rows keyed by id"),
     ("templates/table", "Sortable table", "sorting sends row indices, not rows"),
     ("templates/form", "Live form", "a Django form validated as you type"),

@@ -20,6 +20,7 @@ from tether.protocol import (
     REPLY,
     ROOT,
     STATIC,
+    STREAM,
     TEMPLATES,
     TITLE,
 )
@@ -112,10 +113,28 @@ def _full_tree(tree: Rendered, templates: _Templates) -> Wire:
     return out
 
 
-def _full_comprehension(comp: Comprehension, templates: _Templates) -> Wire:
+def _keyed(comp: Comprehension, templates: _Templates) -> Wire:
     keyed: Wire = {str(i): _full_row(row, templates) for i, row in enumerate(comp.rows)}
     keyed[KEYED_COUNT] = len(comp.rows)
-    return {STATIC: templates.ref(comp.statics), KEYED: keyed}
+    return keyed
+
+
+def _full_comprehension(comp: Comprehension, templates: _Templates) -> Wire:
+    out: Wire = {STATIC: templates.ref(comp.statics), KEYED: _keyed(comp, templates)}
+    if comp.stream is not None:
+        out[STREAM] = comp.stream
+    return out
+
+
+def _stream_update(comp: Comprehension, templates: _Templates) -> Wire:
+    """A stream whose statics the client has: only this render's rows and operations.
+
+    Every row is new (the client forgot the last ones once placed), so rows go
+    whole and nothing is compared with the previous render."""
+    _ref, inserts, deletes, *reset = comp.stream or ("", (), ())
+    if not (comp.rows or inserts or deletes or reset):
+        return {}
+    return {KEYED: _keyed(comp, templates), STREAM: comp.stream}
 
 
 _SAME = object()
@@ -133,7 +152,10 @@ def _diff_value(old: Dynamic | None, new: Dynamic, templates: _Templates) -> Any
             return out if out else _SAME
         return _full_tree(new, templates)
     if isinstance(old, Comprehension) and old.statics is new.statics:
-        out = _diff_comprehension(old, new, templates)
+        if new.stream is not None:
+            out = _stream_update(new, templates)
+        else:
+            out = _diff_comprehension(old, new, templates)
         return out if out else _SAME
     return _full_comprehension(new, templates)
 

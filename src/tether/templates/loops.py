@@ -19,6 +19,7 @@ from django.template.context import Context
 from tether.templates.deps import Deps
 from tether.templates.fragment import Changed, Fragment, Slot
 from tether.templates.rendered import Comprehension, Dynamic, Row
+from tether.templates.streamed import StreamBatch
 
 _ATOMS = (
     str,
@@ -158,8 +159,7 @@ class ForSlot(Slot):
         self.key = key[0] if key is not None else None
         self.volatile = volatile
 
-    def _items(self, context: Context) -> list[Any]:
-        values = self.sequence.resolve(context, ignore_failures=True)
+    def _items(self, values: Any) -> list[Any]:
         if values is None:
             return []
         if not hasattr(values, "__len__"):
@@ -180,12 +180,32 @@ class ForSlot(Slot):
             if memo is not None and changed is not None and not self.sequence_deps.hit(changed):
                 items = memo.items
             else:
-                items = self._items(context)
+                values = self.sequence.resolve(context, ignore_failures=True)
+                if isinstance(values, StreamBatch):
+                    return self._stream(context, values, parentloop)
+                items = self._items(values)
             if not items:
                 if self.empty is None:
                     return Comprehension(self.body.statics, (), (), LoopMemo([], []))
                 return self.empty.render(context, prev, changed)
             return self._rows(context, items, parentloop, old, changed)
+
+    def _stream(self, context: Context, batch: StreamBatch, parentloop: Any) -> Comprehension:
+        """Rows for this render's inserts only: the client keeps the others, we do not.
+
+        ``{% empty %}`` never shows, as the server cannot know whether the client
+        holds rows; ``forloop`` counts this render's rows."""
+        loop: dict[str, Any] = {"parentloop": parentloop}
+        context["forloop"] = loop
+        entries = list(batch)
+        if self.reversed:
+            entries.reverse()
+        n = len(entries)
+        rows = [self._row(context, loop, i, n, e, None, None) for i, e in enumerate(entries)]
+        keys = [dom_id for dom_id, _item in entries]
+        built = Comprehension(self.body.statics, keys, rows, stream=batch.wire())
+        batch.built.append(built)
+        return built
 
     def _bind(self, context: Context, item: Any) -> bool:
         """Put the loop variables in the context; True when a dict was pushed."""

@@ -11,7 +11,7 @@ diffing cheap.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from tether.templates.shape import Need, Shape, analyze, is_balanced_text, is_inert
 
@@ -123,9 +123,13 @@ class Rendered(_Html):
 
 
 class Comprehension(_Html):
-    """The rows of a ``{% for %}``: one statics, many rows of dynamics, each with a key."""
+    """The rows of a ``{% for %}``: one statics, many rows of dynamics, each with a key.
 
-    __slots__ = ("_inert", "_ok", "keys", "memo", "row_ok", "rows", "statics")
+    A loop over a stream (``templates/streamed.py``) carries the wire entry
+    ``stream``; its rows are all new, and ``release`` drops them once sent.
+    """
+
+    __slots__ = ("_inert", "_ok", "keys", "memo", "row_ok", "rows", "statics", "stream")
 
     def __init__(
         self,
@@ -134,11 +138,13 @@ class Comprehension(_Html):
         rows: Sequence[Row],
         memo: object = None,
         row_ok: list[bool | None] | None = None,
+        stream: list[Any] | None = None,
     ) -> None:
         self.statics = statics
         self.keys = keys
         self.rows = rows
         self.memo = memo
+        self.stream = stream
         # Per-row shape verdicts, carried over for rows reused from the last render.
         self.row_ok: list[bool | None] = row_ok if row_ok is not None else [None] * len(rows)
         self._ok: bool | None = None
@@ -148,6 +154,15 @@ class Comprehension(_Html):
         parts = self.statics.parts
         for row in self.rows:
             _write_row(parts, row, out)
+
+    def release(self) -> None:
+        """A stream's rows were sent: keep the statics (the client has them), drop the rest."""
+        if self.stream is not None:
+            self.stream = [self.stream[0], [], []]
+        self.keys = ()
+        self.rows = ()
+        self.row_ok = []
+        self.memo = None
 
     def balanced(self) -> bool:
         if self._ok is None:

@@ -3,10 +3,14 @@
 ``ClientTree`` merges wire diffs the way ``rendered.js`` does (``mutableMerge``,
 ``mergeKeyed`` with moves, the statics table ``"p"``) and turns the result into
 HTML the way its ``toString`` does, minus the ``data-phx-*`` attributes the
-real client adds to root elements. Components (``"c"``) and streams are not
-modelled. A diff the real client would crash on, or one the model does not
-cover, raises ``UnmergeableDiff``: a test must never pass on what a browser
-could not show.
+real client adds to root elements. Components (``"c"``) are not modelled. A
+diff the real client would crash on, or one the model does not cover, raises
+``UnmergeableDiff``: a test must never pass on what a browser could not show.
+
+Streams: like ``rendered.js``, rendering a stream's rows consumes them (the
+comprehension keeps its statics and no rows); the rows then live in the page
+only, so a view that has streamed keeps a ``StreamDom`` (``stream_dom.py``)
+patched after each merge, and its HTML is that page's.
 """
 
 from __future__ import annotations
@@ -23,9 +27,11 @@ from tether.protocol import (
     KEYED_MOVED,
     REPLY,
     STATIC,
+    STREAM,
     TEMPLATES,
     TITLE,
 )
+from tether.testing.stream_dom import StreamDom
 
 Tree = dict[str, Any]
 
@@ -38,6 +44,9 @@ class ClientTree:
         self.title: str | None = None
         self.reply: Any = None
         self.events: list[Any] = []
+        # The page as last rendered; a view with streams keeps its DOM instead.
+        self._html = ""
+        self.dom: StreamDom | None = None
         if rendered is not None:
             self.merge(rendered)
 
@@ -56,11 +65,17 @@ class ClientTree:
         self.rendered = _mutable_merge(self.rendered, diff)
         # The client resolves template references when it next renders.
         _resolve(self.rendered, templates)
+        out: list[str] = []
+        streams: list[list[Any]] = []
+        _write(self.rendered, out, streams)
+        self._html = "".join(out)
+        if streams and self.dom is None:
+            self.dom = StreamDom()
+        if self.dom is not None:
+            self.dom.patch(self._html, streams)
 
     def to_html(self) -> str:
-        out: list[str] = []
-        _write(self.rendered, out)
-        return "".join(out)
+        return self._html if self.dom is None else self.dom.to_html()
 
 
 def _is_object(value: Any) -> bool:
@@ -112,6 +127,8 @@ def _merge_keyed(target: Tree, source: Tree) -> None:
     for stale in range(count, rows[KEYED_COUNT]):
         rows.pop(str(stale), None)
     rows[KEYED_COUNT] = count
+    if STREAM in source:
+        target[STREAM] = source[STREAM]
     if TEMPLATES in source:
         target[TEMPLATES] = source[TEMPLATES]
 
@@ -133,24 +150,34 @@ def _resolve(node: Any, templates: Tree | None) -> None:
             _resolve(value, templates)
 
 
-def _write(node: Tree, out: list[str]) -> None:
+def _write(node: Tree, out: list[str], streams: list[list[Any]]) -> None:
     statics: list[str] = node[STATIC]
     if KEYED in node:
         rows = node[KEYED]
         for i in range(rows[KEYED_COUNT]):
-            _write_dynamics(rows[str(i)], statics, out)
+            _write_dynamics(rows[str(i)], statics, out, streams)
+        stream = node.get(STREAM)
+        if stream is not None:
+            _ref, _inserts, deletes, *reset = stream
+            if rows[KEYED_COUNT] > 0 or deletes or reset:
+                # Rendered once, the rows are the page's now (comprehensionToBuffer).
+                del node[STREAM]
+                node[KEYED] = {KEYED_COUNT: 0}
+                streams.append(stream)
         return
-    _write_dynamics(node, statics, out)
+    _write_dynamics(node, statics, out, streams)
 
 
-def _write_dynamics(node: Tree, statics: list[str], out: list[str]) -> None:
+def _write_dynamics(
+    node: Tree, statics: list[str], out: list[str], streams: list[list[Any]]
+) -> None:
     for i in range(len(statics) - 1):
         out.append(statics[i])
         value = node[str(i)]
         if isinstance(value, str):
             out.append(value)
         elif _is_object(value):
-            _write(value, out)
+            _write(value, out, streams)
         else:
             raise UnmergeableDiff(f"unsupported dynamic {value!r} (components are not modelled)")
     out.append(statics[-1])
