@@ -29,10 +29,12 @@ from tether.errors import (
     UnknownTelemetryEvent,
     UnsafeRedirect,
 )
+from tether.js import JS
 from tether.presence import Presence
 from tether.view import LiveView, event
 
 __all__ = [
+    "JS",
     "AsyncResult",
     "BadSignature",
     "ConfigurationError",

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pages import chat, scroll, streams_lab, templates_demo, views
+from pages import chat, js_commands, scroll, streams_lab, templates_demo, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("feedback/", views.Feedback.as_view(), name="feedback"),
     path("feedback/sent/", views.feedback_sent, name="feedback-sent"),
     path("chat/<slug:room>/", chat.Chat.as_view(), name="chat"),
+    path("js/", js_commands.JSCommands.as_view(), name="js"),
     path("streams/scroll/", scroll.Scroll.as_view(), name="streams-scroll"),
     # The pages tests/conformance drives (Phoenix's stream scenarios, as Django views).
     path("streams/users/", streams_lab.Users.as_view(), name="streams-users"),
