@@ -24,6 +24,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from tether import protocol
+
 Target = str | dict[str, str]
 Transition = str | Sequence[str | Sequence[str]]
 
@@ -88,7 +90,7 @@ class JS:
     ) -> JS:
         """Send ``event`` to the view (or to ``target``, e.g. a component's ``myself``)."""
         return self._then(
-            "push",
+            protocol.JS_PUSH,
             event=event,
             value=value,
             target=target,
@@ -98,11 +100,11 @@ class JS:
 
     def navigate(self, href: str, *, replace: bool = False) -> JS:
         """Go to another live view over the same socket."""
-        return self._then("navigate", href=href, replace=replace)
+        return self._then(protocol.JS_NAVIGATE, href=href, replace=replace)
 
     def patch(self, href: str, *, replace: bool = False) -> JS:
         """Change the URL of this view; its ``handle_params`` runs."""
-        return self._then("patch", href=href, replace=replace)
+        return self._then(protocol.JS_PATCH, href=href, replace=replace)
 
     # -- showing and hiding -------------------------------------------------------
 
@@ -116,7 +118,7 @@ class JS:
         blocking: bool | None = None,
     ) -> JS:
         return self._then(
-            "show",
+            protocol.JS_SHOW,
             to,
             display=display,
             transition=_transition(transition),
@@ -133,7 +135,7 @@ class JS:
         blocking: bool | None = None,
     ) -> JS:
         return self._then(
-            "hide", to, transition=_transition(transition), time=time, blocking=blocking
+            protocol.JS_HIDE, to, transition=_transition(transition), time=time, blocking=blocking
         )
 
     def toggle(
@@ -148,7 +150,7 @@ class JS:
     ) -> JS:
         """Show what is hidden and hide what is shown, with ``in_``/``out`` transitions."""
         return self._then(
-            "toggle",
+            protocol.JS_TOGGLE,
             to,
             display=display,
             ins=_transition(in_),
@@ -166,7 +168,11 @@ class JS:
         blocking: bool | None = None,
     ) -> JS:
         return self._then(
-            "transition", to, transition=_transition(transition), time=time, blocking=blocking
+            protocol.JS_TRANSITION,
+            to,
+            transition=_transition(transition),
+            time=time,
+            blocking=blocking,
         )
 
     # -- classes and attributes ---------------------------------------------------
@@ -180,7 +186,7 @@ class JS:
         time: int = DEFAULT_TIME,
         blocking: bool | None = None,
     ) -> JS:
-        return self._class_op("add_class", names, to, transition, time, blocking)
+        return self._class_op(protocol.JS_ADD_CLASS, names, to, transition, time, blocking)
 
     def remove_class(
         self,
@@ -191,7 +197,7 @@ class JS:
         time: int = DEFAULT_TIME,
         blocking: bool | None = None,
     ) -> JS:
-        return self._class_op("remove_class", names, to, transition, time, blocking)
+        return self._class_op(protocol.JS_REMOVE_CLASS, names, to, transition, time, blocking)
 
     def toggle_class(
         self,
@@ -202,7 +208,7 @@ class JS:
         time: int = DEFAULT_TIME,
         blocking: bool | None = None,
     ) -> JS:
-        return self._class_op("toggle_class", names, to, transition, time, blocking)
+        return self._class_op(protocol.JS_TOGGLE_CLASS, names, to, transition, time, blocking)
 
     def _class_op(
         self,
@@ -223,17 +229,17 @@ class JS:
         )
 
     def set_attribute(self, name: str, value: str, to: Target | None = None) -> JS:
-        return self._then("set_attr", to, attr=[name, value])
+        return self._then(protocol.JS_SET_ATTR, to, attr=[name, value])
 
     def remove_attribute(self, name: str, to: Target | None = None) -> JS:
-        return self._then("remove_attr", to, attr=name)
+        return self._then(protocol.JS_REMOVE_ATTR, to, attr=name)
 
     def toggle_attribute(
         self, name: str, value: str, other: str | None = None, to: Target | None = None
     ) -> JS:
         """Set ``name`` to ``value``, or back (to ``other``, or removed) if it has it."""
         attr = [name, value] if other is None else [name, value, other]
-        return self._then("toggle_attr", to, attr=attr)
+        return self._then(protocol.JS_TOGGLE_ATTR, to, attr=attr)
 
     # -- events, focus, other commands -----------------------------------------------
 
@@ -248,22 +254,22 @@ class JS:
     ) -> JS:
         """Dispatch a DOM event (``event``) for your own scripts to hear."""
         return self._then(
-            "dispatch", to, event=event, detail=detail, bubbles=bubbles, blocking=blocking
+            protocol.JS_DISPATCH, to, event=event, detail=detail, bubbles=bubbles, blocking=blocking
         )
 
     def exec(self, attr: str, to: Target | None = None) -> JS:
         """Run the JS commands held in the ``attr`` attribute of the target."""
-        return self._then("exec", to, attr=attr)
+        return self._then(protocol.JS_EXEC, to, attr=attr)
 
     def focus(self, to: Target | None = None) -> JS:
-        return self._then("focus", to)
+        return self._then(protocol.JS_FOCUS, to)
 
     def focus_first(self, to: Target | None = None) -> JS:
-        return self._then("focus_first", to)
+        return self._then(protocol.JS_FOCUS_FIRST, to)
 
     def push_focus(self, to: Target | None = None) -> JS:
         """Remember ``to`` (by default the element clicked) for a later ``pop_focus``."""
-        return self._then("push_focus", to)
+        return self._then(protocol.JS_PUSH_FOCUS, to)
 
     def pop_focus(self) -> JS:
-        return self._then("pop_focus")
+        return self._then(protocol.JS_POP_FOCUS)

@@ -110,3 +110,14 @@ def test_patch_and_navigate(js_page: Any) -> None:
     js_page.click("#navigate")
     js_page.wait_for_url("**/clock/")
     js_page.wait_for_selector("#now")
+
+
+def test_live_patch_and_live_navigate_link_tags(js_page: Any) -> None:
+    js_page.evaluate("window.__same_page = true")
+    js_page.click("#link-patch")
+    js_page.wait_for_function("document.querySelector('#tab').textContent === 'three'")
+    assert js_page.evaluate("window.__same_page") is True  # no page load
+    js_page.click("#link-navigate")
+    js_page.wait_for_url("**/counter/")
+    js_page.wait_for_selector("#count")
+    assert js_page.evaluate("window.__same_page") is True  # live navigation, same document

@@ -10,6 +10,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from tether.django import links
+
 register = template.Library()
 
 SCRIPTS = (
@@ -28,3 +30,7 @@ def tether_scripts(context: dict[str, Any]) -> SafeString:
         "\n", '<script defer src="{}"></script>', ((static(path),) for path in SCRIPTS)
     )
     return meta + scripts
+
+
+register.simple_tag(links.live_patch)
+register.simple_tag(links.live_navigate)
