@@ -8,9 +8,12 @@ Django's sync ORM works there).
 
 from __future__ import annotations
 
+import asyncio
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+
+from asgiref.sync import async_to_sync
 
 from tether import protocol
 from tether.assigns import Assigns
@@ -266,26 +269,28 @@ class LiveView(StreamsMixin, Assigns):
     def send_interval(self, interval: float, message: Any) -> Timer:
         return self._host.send(message, interval, repeat=True)
 
-    async def subscribe(self, topic: str) -> None:
+    # Each of these works from both kinds of handler: in an ``async def`` one,
+    # await it; in a plain ``def`` one (a worker thread), call it, and it is
+    # done on the event loop before the call returns.
+
+    def subscribe(self, topic: str) -> Awaitable[None]:
         """Receive the topic's broadcasts in ``handle_info`` while this view lives."""
-        await self._host.subscribe(topic)
+        return _perform(self._host.subscribe, topic)
 
-    async def unsubscribe(self, topic: str) -> None:
-        await self._host.unsubscribe(topic)
+    def unsubscribe(self, topic: str) -> Awaitable[None]:
+        return _perform(self._host.unsubscribe, topic)
 
-    async def broadcast(self, topic: str, message: Any) -> None:
+    def broadcast(self, topic: str, message: Any) -> Awaitable[None]:
         """Send ``message`` to every subscriber of ``topic`` on every process, this view too."""
-        pubsub = get_pubsub()
-        await pubsub.start()
-        await pubsub.broadcast(topic, message)
+        return _perform(_broadcast, topic, message)
 
-    async def broadcast_from(self, topic: str, message: Any) -> None:
+    def broadcast_from(self, topic: str, message: Any) -> Awaitable[None]:
         """Like ``broadcast``, but not to this view."""
-        await self._host.broadcast_from(topic, message)
+        return _perform(self._host.broadcast_from, topic, message)
 
-    async def track(self, topic: str, key: str, meta: dict[str, Any] | None = None) -> None:
+    def track(self, topic: str, key: str, meta: dict[str, Any] | None = None) -> Awaitable[None]:
         """Be present on ``topic`` as ``key`` while this view lives (see tether.presence)."""
-        await self._host.track(topic, key, dict(meta or {}))
+        return _perform(self._host.track, topic, key, dict(meta or {}))
 
     # -- concurrent loads --------------------------------------------------------
 
@@ -311,6 +316,36 @@ class LiveView(StreamsMixin, Assigns):
     def as_view(cls) -> Callable[..., Any]:
         """The Django view for a URL pattern: the dead render, then the socket takes over."""
         return live_view(cls)
+
+
+async def _broadcast(topic: str, message: Any) -> None:
+    pubsub = get_pubsub()
+    await pubsub.start()
+    await pubsub.broadcast(topic, message)
+
+
+class _Done:
+    """What a view action returns in a worker thread: already done, awaitable anyway."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[None, None, None]:
+        return
+        yield
+
+
+def _perform(action: Callable[..., Awaitable[None]], *args: Any) -> Awaitable[None]:
+    """``action(*args)`` to await on the loop; run to the end at once from a worker thread.
+
+    A plain ``def`` handler runs in a thread of the pool, where a coroutine
+    would be created and silently never run; there, the action runs on the
+    event loop and the thread waits for it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(action)(*args)
+        return _Done()
+    return action(*args)
 
 
 def _takes_argument(fn: Callable[..., Any], *, bound: bool = True) -> bool:

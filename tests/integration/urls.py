@@ -8,6 +8,7 @@ urlpatterns = [
     path("busy/", views.Busy.as_view()),
     path("secret/", login_required(views.Secret.as_view())),
     path("unguarded/", views.Secret.as_view()),
+    path("sync-actions/", views.SyncActions.as_view()),
     path("", include("tests.integration.stream_views")),
     path("", include("demo.urls")),
 ]

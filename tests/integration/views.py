@@ -201,3 +201,27 @@ class Secret(LiveView):
         self.effects: list[int] = []
         self.total = 42
         self.last = "secret"
+
+
+class SyncActions(LiveView):
+    """Only plain def code: mount and handlers run in worker threads."""
+
+    template_name = "itest/echo.html"
+
+    def mount(self, request: HttpRequest, **kwargs: Any) -> None:  # type: ignore[override]
+        self.effects: list[int] = []
+        self.total = 0
+        self.last = ""
+        if self.connected:
+            self.subscribe("sync-room")
+
+    @event
+    def shout(self, payload: dict[str, Any]) -> None:
+        self.broadcast("sync-room", payload["text"])
+
+    @event
+    def leave_room(self) -> None:
+        self.unsubscribe("sync-room")
+
+    def handle_info(self, message: Any) -> None:  # type: ignore[override]
+        self.last = f"heard:{message}"
