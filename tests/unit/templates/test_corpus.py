@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils.safestring import mark_safe
-
-from conftest import Live, make_engine
+from tests.unit.templates.conftest import Live, make_engine
 
 
 def steps(*datas: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], set[str] | None]]:

@@ -7,8 +7,7 @@ from typing import Any
 from django.utils.safestring import mark_safe
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import Live, make_engine
+from tests.unit.templates.conftest import Live, make_engine
 
 LIVE = Live(make_engine())
 NAMES = ("a", "b", "c")

@@ -89,7 +89,7 @@ def test_backend_wrapper_accepted() -> None:
 
 
 def test_string_if_invalid() -> None:
-    from conftest import Live, make_engine
+    from tests.unit.templates.conftest import Live, make_engine
 
     live = Live(make_engine(string_if_invalid="INVALID(%s)"))
     live.check("{{ nope }} {{ a.b.c }} {% if nope %}x{% endif %}{{ a.x|default:'d' }}", {"a": {}})

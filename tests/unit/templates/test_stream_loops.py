@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from django.template import Context
+from tests.unit.templates.conftest import Live
 
-from conftest import Live
 from tether.streams import StreamsMixin
 from tether.templates import Comprehension, Rendered, compile, diff, dumps
 from tether.testing.tree import ClientTree
