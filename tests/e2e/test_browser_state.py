@@ -95,3 +95,25 @@ def test_the_wizard_resumes_on_another_process_through_redis(
         proxy.upstream = second.port  # new connections go to the second process
         first.stop()
         _assert_resumed(page)
+
+
+def test_a_model_form_mid_edit_survives_a_restart_with_its_data_and_errors(
+    page: Any, server_factory: Any, tmp_path: Path
+) -> None:
+    # A bound ModelForm used to fail to freeze ("cannot pickle"), losing the draft.
+    server = server_factory(TETHER_CACHE_DIR=str(tmp_path / "cache"))
+    page.goto(server.url + "/templates/form/")
+    page.wait_for_selector(CONNECTED)
+    page.fill("#id_name", "Ada")
+    page.fill("#id_email", "not-an-email")
+    page.wait_for_selector("#error-email")
+    _count_socket_opens(page)
+    server.stop()  # SIGTERM: the view, its bound form included, is frozen
+    server.start()
+    page.wait_for_function("window.__opens >= 1", timeout=20_000)
+    page.wait_for_selector(CONNECTED, timeout=20_000)
+    assert page.input_value("#id_name") == "Ada"
+    assert page.input_value("#id_email") == "not-an-email"
+    assert "valid email" in (page.text_content("#error-email") or "")
+    page.fill("#id_email", "ada@example.com")
+    page.wait_for_selector("#error-email", state="detached")

@@ -14,3 +14,16 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:40]}"
+
+
+class Signup(models.Model):
+    """What the live form page saves: a ModelForm that is also the view's state."""
+
+    PLANS = [("free", "Free"), ("team", "Team"), ("pro", "Pro")]
+
+    name = models.CharField(max_length=40)
+    email = models.EmailField()
+    plan = models.CharField(max_length=8, choices=PLANS, default="free")
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"

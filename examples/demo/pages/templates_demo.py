@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, QueryDict
 
+from pages.models import Signup
 from tether import LiveView, event
 
 # -- nested if / for / include --------------------------------------------------------
@@ -152,10 +153,12 @@ class SortableTable(LiveView):
 # -- a Django form with live validation -------------------------------------------------
 
 
-class SignupForm(forms.Form):
+class SignupForm(forms.ModelForm):  # type: ignore[type-arg]
     name = forms.CharField(min_length=3, max_length=40)
-    email = forms.EmailField()
-    plan = forms.ChoiceField(choices=[("free", "Free"), ("team", "Team"), ("pro", "Pro")])
+
+    class Meta:
+        model = Signup
+        fields = ["name", "email", "plan"]
 
 
 class SignupFormPage(LiveView):
@@ -166,19 +169,17 @@ class SignupFormPage(LiveView):
     """
 
     template_name = "pages/tpl/form.html"
-    # A bound Form holds unpicklable references; its data is frozen instead.
-    transient = ("form",)
 
     async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
         self.page_title = "Signup form"
-        self.data: dict[str, list[str]] | None = None
+        # A bound ModelForm is view state: frozen as its class, data and
+        # instance, and rebuilt on thaw (tether/state/forms.py).
         self.form = SignupForm()
         self.touched: list[str] = []
         self.saved: dict[str, str] | None = None
 
     @event
     def validate(self, payload: QueryDict) -> None:
-        self.data = dict(payload.lists())
         self.form = SignupForm(payload)
         self.form.is_valid()
         self.touched = [
@@ -190,22 +191,11 @@ class SignupFormPage(LiveView):
     def save(self, payload: QueryDict) -> None:
         form = SignupForm(payload)
         if form.is_valid():
-            self.saved = dict(form.cleaned_data)
-            self.data = None
+            signup = form.save()
+            self.saved = {"name": signup.name, "email": signup.email, "plan": signup.plan}
             self.form = SignupForm()
             self.touched = []
         else:
-            self.data = dict(payload.lists())
             self.form = form
             self.touched = list(form.fields)
             self.saved = None
-
-    async def on_thaw(self) -> None:
-        if self.data is None:
-            self.form = SignupForm()
-            return
-        data = QueryDict(mutable=True)
-        for key, values in self.data.items():
-            data.setlist(key, values)
-        self.form = SignupForm(data)
-        self.form.is_valid()

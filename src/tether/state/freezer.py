@@ -17,6 +17,7 @@ from typing import Any
 
 from tether.errors import BadSignature, FreezeError, ThawRefused
 from tether.signing import Signer
+from tether.state import forms
 
 VERSION = 1
 _signer = Signer("tether.state")
@@ -40,12 +41,12 @@ def freeze(state: Frozen, *, transient: tuple[str, ...] = ()) -> bytes:
     state.assigns = assigns
     state.frozen_at = time.time()
     try:
-        body = pickle.dumps((VERSION, state), protocol=pickle.HIGHEST_PROTOCOL)
+        body = forms.dumps((VERSION, state))
     except Exception:
         # Find the attribute to blame: the report must name it.
         for name, value in assigns.items():
             try:
-                pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                forms.dumps(value)
             except Exception as exc:
                 raise FreezeError(state.view.rsplit(".", 1)[-1], name, str(exc)) from None
         raise
