@@ -32,6 +32,8 @@ bases (``ValueError``, ``LookupError``) keeps working.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -88,8 +90,10 @@ class UnknownEvent(EventError, LookupError):
 
     The message goes to the client, so it names the event, not the view's class."""
 
-    def __init__(self, event: str) -> None:
-        super().__init__(f"unknown event {event!r}")
+    def __init__(self, event: str, known: Iterable[str] = ()) -> None:
+        close = difflib.get_close_matches(event, list(known), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        super().__init__(f"unknown event {event!r}{hint}")
         self.event = event
 
 

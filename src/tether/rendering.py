@@ -18,6 +18,7 @@ from django.core.exceptions import SynchronousOnlyOperation
 from django.template import Context
 from django.template.loader import get_template
 
+from tether import watchdog
 from tether.sync import run_sync
 from tether.templates import LiveTemplate, Rendered, compile, message
 
@@ -39,7 +40,9 @@ class ViewRenderer:
             raise ValueError(f"{view_cls.__qualname__} has no template_name")
         self.template = get_template(view_cls.template_name).template  # type: ignore[attr-defined]
         self.engine = self.template.engine
+        watchdog.phase("compile")  # a stall here is Tether's, not the view's mount
         self.live: LiveTemplate = compile(self.template)
+        watchdog.phase(None)
         self.extra: dict[str, Any] = {}
         for processor in self.engine.template_context_processors:
             self.extra.update(processor(request))
@@ -64,6 +67,7 @@ class ViewRenderer:
         self, view: LiveView, previous: Rendered | None = None, changed: set[str] | None = None
     ) -> Rendered:
         if not self.in_thread:
+            watchdog.phase("render")
             try:
                 return self.live.render(self.context(view), previous=previous, changed=changed)
             except SynchronousOnlyOperation:
@@ -72,6 +76,8 @@ class ViewRenderer:
                     type(view).__qualname__,
                 )
                 self.in_thread = True
+            finally:
+                watchdog.phase(None)
         return await run_sync(
             self.live.render, self.context(view), previous=previous, changed=changed
         )

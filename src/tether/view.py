@@ -169,7 +169,7 @@ class LiveView(StreamsMixin, Assigns):
             self.clear_flash(str(key) if key else None)
             return None
         if found is None:
-            raise UnknownEvent(event)
+            raise UnknownEvent(event, self._event_handlers)
         attr, takes_payload, is_async = found
         handler = getattr(self, attr)
         args = (payload,) if takes_payload else ()

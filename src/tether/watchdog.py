@@ -42,18 +42,23 @@ class Runner(Protocol):
     view_cls: type
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Step:
     """What a live session's runner is handling: published for the watchdog to read."""
 
     runner: Runner
     kind: Mailbox
     payload: Any
+    #: Set while Tether's own code runs inside the step (a template's render):
+    #: a stall then is Tether's, and the log must not blame the view's handler.
+    phase: str | None = None
 
     def describe(self) -> tuple[str, str]:
         """(view class, handler name), e.g. ``("Shop", "add (event 'add-item')")``."""
         view = self.runner.view_cls
         view_name = view.__qualname__
+        if self.phase is not None:
+            return "Tether", f"{self.phase} of {view_name}'s template (not your handler)"
         if self.kind is Mailbox.EVENT and isinstance(self.payload, dict):
             name = str(self.payload.get(EVENT_NAME))
             found = getattr(view, "_event_handlers", {}).get(name)
@@ -64,6 +69,17 @@ class Step:
 
 #: The step each runner task is in; a task appears only while it handles something.
 steps: dict[asyncio.Task[Any], Step] = {}
+
+
+def phase(label: str | None) -> None:
+    """Mark (or, with None, unmark) Tether's own work in the current step."""
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # a worker thread: it cannot block the loop
+        return
+    step = steps.get(task) if task is not None else None
+    if step is not None:
+        step.phase = label
 
 
 def describe_task(task: asyncio.Task[Any] | None) -> tuple[str, str] | None:

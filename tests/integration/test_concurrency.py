@@ -143,3 +143,11 @@ async def test_a_plain_def_handler_runs_in_a_thread_where_the_sync_orm_works(
     view = await live_client.live("/echo/")
     await view.push("click", "count_users", {})
     assert view.text("#total") == "2"
+
+
+async def test_the_sync_orm_in_an_async_handler_crashes_with_a_one_line_hint(
+    live_client: LiveClient,
+) -> None:
+    view = await live_client.live("/echo/")
+    with pytest.raises(ViewCrashed, match="Hint: the sync ORM was called from an async def"):
+        await view.push("click", "count_users_on_the_loop", {})

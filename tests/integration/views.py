@@ -40,6 +40,13 @@ class Echo(LiveView):
         self.total = get_user_model().objects.count()
 
     @event
+    async def count_users_on_the_loop(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        # The sync ORM in an async def handler: Django refuses it on the loop.
+        self.total = get_user_model().objects.count()
+
+    @event
     async def hang(self) -> None:
         await asyncio.Event().wait()
 

@@ -247,3 +247,8 @@ def test_a_subclass_attribute_hiding_an_inherited_handler_is_refused_at_class_de
 
         class Child(Base):
             save = False  # type: ignore[assignment]
+
+
+async def test_an_unknown_event_suggests_the_handler_it_was_probably_meant_for() -> None:
+    with pytest.raises(UnknownEvent, match="unknown event 'incc'; did you mean 'inc'\\?"):
+        await Counter().handle_event("incc", {})

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
 import traceback
 from typing import Any
 
+from django.core.exceptions import SynchronousOnlyOperation
 from django.http import HttpRequest
 
 from tether import protocol, telemetry, tokens, watchdog
@@ -44,6 +46,10 @@ from tether.view import DeadHost, LiveView
 logger = logging.getLogger("tether.session")
 
 CLOSED_HOST = DeadHost()
+SYNC_ORM_HINT = (
+    "Hint: the sync ORM was called from an async def handler; make the handler a plain"
+    " def (Tether runs it in a thread), or use the ORM's async API (aget, acreate...)."
+)
 # A rejoining client may beat the old process's write of the frozen state.
 REJOIN_STATE_WAIT = 0.5
 
@@ -263,6 +269,8 @@ class LiveSession(SessionUpdates):
             self._reply(ref, protocol.STATUS_OK, await self._update(view))
 
     async def _crash(self, details: str) -> None:
+        if isinstance(sys.exc_info()[1], SynchronousOnlyOperation):
+            details += "\n" + SYNC_ORM_HINT
         logger.error("%s (%s) crashed:\n%s", self.view_cls.__qualname__, self.topic, details)
         if self.state is SessionState.CLOSED:
             return
