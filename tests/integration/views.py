@@ -232,3 +232,15 @@ class SyncActions(LiveView):
 
     def handle_info(self, message: Any) -> None:  # type: ignore[override]
         self.last = f"heard:{message}"
+
+
+class Unscripted(LiveView):
+    """Its layout forgets {% tether_scripts %}: the page can never connect."""
+
+    template_name = "itest/echo.html"
+    layout = "itest/no_client_layout.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.effects: list[int] = []
+        self.total = 0
+        self.last = ""

@@ -6,6 +6,7 @@ can join the same view over the WebSocket.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,12 @@ from tether.sync import call
 
 if TYPE_CHECKING:
     from tether.view import LiveView
+
+
+logger = logging.getLogger("tether.views")
+
+# The one script every live page must load (see templatetags/tether.py).
+CLIENT_SCRIPT = "tether/tether.js"
 
 
 def redirect_to_login(next_url: str) -> HttpResponseRedirect:
@@ -83,6 +90,21 @@ def container(
     )
 
 
+_LAYOUTS_WARNED: set[str] = set()
+
+
+def _warn_without_client(layout: str, page: str) -> None:
+    """A live page whose layout loads no client never connects: say so, once per layout."""
+    if CLIENT_SCRIPT in page or layout in _LAYOUTS_WARNED:
+        return
+    _LAYOUTS_WARNED.add(layout)
+    logger.warning(
+        "%s renders a live view but no {%% tether_scripts %%}: the page will never connect."
+        " Add {%% load tether %%}{%% tether_scripts %%} to its <head>.",
+        layout,
+    )
+
+
 def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]]:
     async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = await request.auser()
@@ -123,6 +145,7 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
             },
             request,
         )
+        _warn_without_client(view_cls.layout or setting("LAYOUT"), page)
         response = HttpResponse(page)
         if flash:
             response.delete_cookie(protocol.FLASH_COOKIE)

@@ -11,13 +11,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from tether.django import links
+from tether.django.views import CLIENT_SCRIPT
 
 register = template.Library()
 
 SCRIPTS = (
     "tether/vendor/phoenix.min.js",
     "tether/vendor/phoenix_live_view.min.js",
-    "tether/tether.js",
+    CLIENT_SCRIPT,
 )
 
 
