@@ -165,6 +165,8 @@ JS_FOCUS: Final = "focus"
 JS_FOCUS_FIRST: Final = "focus_first"
 JS_PUSH_FOCUS: Final = "push_focus"
 JS_POP_FOCUS: Final = "pop_focus"
+# Pushed to a page in DEBUG when its view crashes (tether/debug.js shows it).
+CRASH_EVENT: Final = "tether:crash"
 # Live links: the client follows an <a> with these without a page load.
 ATTR_LINK: Final = "data-phx-link"
 ATTR_LINK_STATE: Final = "data-phx-link-state"

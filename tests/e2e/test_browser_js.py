@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +11,8 @@ import pytest
 from tether.testing import ServerProcess
 
 CONNECTED = "[data-phx-main].phx-connected"
+# Screenshots the docs show, refreshed by this test run.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "images"
 VISIBLE = (
     "(() => { const p = document.querySelector('#panel'); return p.offsetParent !== null; })()"
 )
@@ -121,3 +125,17 @@ def test_live_patch_and_live_navigate_link_tags(js_page: Any) -> None:
     js_page.wait_for_url("**/counter/")
     js_page.wait_for_selector("#count")
     assert js_page.evaluate("window.__same_page") is True  # live navigation, same document
+
+
+def test_in_debug_a_crash_shows_an_overlay_with_the_servers_traceback(js_page: Any) -> None:
+    errors: list[str] = []
+    js_page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    js_page.click("#crash")
+    js_page.wait_for_selector("#tether-overlay")
+    text = js_page.text_content("#tether-overlay") or ""
+    assert "JSCommands.crash (event 'crash') crashed" in text
+    assert "RuntimeError: a crash, on purpose" in text
+    assert any("JSCommands.crash" in e for e in errors)
+    js_page.wait_for_selector("[data-phx-main].phx-connected")  # rejoined, mounted fresh
+    if os.environ.get("TETHER_DOCS_SCREENSHOTS"):  # make docs-images refreshes the docs' copy
+        js_page.screenshot(path=str(SCREENSHOTS / "error-overlay.png"))

@@ -151,3 +151,19 @@ async def test_the_sync_orm_in_an_async_handler_crashes_with_a_one_line_hint(
     view = await live_client.live("/echo/")
     with pytest.raises(ViewCrashed, match="Hint: the sync ORM was called from an async def"):
         await view.push("click", "count_users_on_the_loop", {})
+
+
+@pytest.mark.parametrize("debug", [True, False])
+async def test_a_crash_reaches_the_page_with_its_traceback_only_in_debug(
+    live_client: LiveClient, settings: Any, debug: bool
+) -> None:
+    settings.DEBUG = debug
+    view = await live_client.live("/echo/")
+    with pytest.raises(ViewCrashed):
+        await view.push("click", "boom", {})
+    shown = [u.raw for u in view.updates if "tether:crash" in u.raw]
+    if debug:
+        assert shown and "ZeroDivisionError: boom in a handler" in shown[0]
+        assert "Echo.boom (event 'boom')" in shown[0]
+    else:
+        assert shown == []

@@ -48,5 +48,9 @@ class JSCommands(LiveView):
         self.tab = params.get("tab", "one")
 
     @event
+    async def crash(self) -> None:
+        raise RuntimeError("a crash, on purpose: in DEBUG the page shows this traceback")
+
+    @event
     async def add(self, payload: dict[str, Any]) -> None:
         self.count += int(payload.get("by", 1))

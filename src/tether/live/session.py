@@ -20,6 +20,7 @@ import time
 import traceback
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import SynchronousOnlyOperation
 from django.http import HttpRequest
 
@@ -274,6 +275,13 @@ class LiveSession(SessionUpdates):
         logger.error("%s (%s) crashed:\n%s", self.view_cls.__qualname__, self.topic, details)
         if self.state is SessionState.CLOSED:
             return
+        if settings.DEBUG:  # the page shows it: tether/debug.js draws an overlay
+            step = watchdog.describe_task(asyncio.current_task())
+            crash = {"where": ".".join(step) if step else self.view_cls.__qualname__}
+            events = {protocol.EVENTS: [[protocol.CRASH_EVENT, {**crash, "details": details}]]}
+            self.transport.push(
+                protocol.encode(self.join_ref, None, self.topic, protocol.DIFF, events)
+            )
         self.transport.push(
             protocol.encode(self.join_ref, self.join_ref, self.topic, protocol.PHX_ERROR, {})
         )

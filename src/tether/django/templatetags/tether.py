@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
@@ -15,6 +16,8 @@ from tether.django.views import CLIENT_SCRIPT
 
 register = template.Library()
 
+# In DEBUG only: a connection banner and an overlay with the traceback of a crash.
+DEBUG_SCRIPT = "tether/debug.js"
 SCRIPTS = (
     "tether/vendor/phoenix.min.js",
     "tether/vendor/phoenix_live_view.min.js",
@@ -27,8 +30,9 @@ def tether_scripts(context: dict[str, Any]) -> SafeString:
     request = context.get("request")
     token = get_token(request) if request is not None else context.get("csrf_token", "")
     meta = format_html('<meta name="csrf-token" content="{}">\n', token)
+    paths = (*SCRIPTS, DEBUG_SCRIPT) if settings.DEBUG else SCRIPTS
     scripts = format_html_join(
-        "\n", '<script defer src="{}"></script>', ((static(path),) for path in SCRIPTS)
+        "\n", '<script defer src="{}"></script>', ((static(path),) for path in paths)
     )
     return meta + scripts
 

@@ -25,3 +25,11 @@ def test_live_navigate_reverses_a_url_name_like_the_url_tag() -> None:
 def test_an_unknown_url_name_is_a_clear_error() -> None:
     with pytest.raises(NoReverseMatch, match="live link to 'nowhere'"):
         render('{% live_patch "nowhere" %}')
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_the_debug_script_loads_only_in_debug(settings: object, debug: bool) -> None:
+    settings.DEBUG = debug  # type: ignore[attr-defined]
+    html = render("{% tether_scripts %}")
+    assert "tether/tether.js" in html
+    assert ("tether/debug.js" in html) is debug
