@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import weakref
+from typing import Any
 
 import pytest
 
