@@ -49,6 +49,9 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_THREADS": 16,
     # Freeze a view with no events or messages for this many seconds (None: never).
     "FREEZE_IDLE_AFTER": None,
+    # State-store writes in flight at once; more wait their turn (a deploy freezes
+    # every open page at once, and each write must get its whole 2 s timeout).
+    "STATE_WRITE_CONCURRENCY": 32,
     # Write-through checkpoints, so that a page survives a crash (kill -9) of its
     # process: views that handled something are frozen every EVERY seconds, at most
     # BATCH per pass. Off by default: a store write per busy view per EVERY.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 
 from django.http import HttpRequest
 
@@ -69,7 +70,25 @@ async def store_view(
 
 
 async def store(element_id: str, blob: bytes) -> bool:
-    return await best_effort(get_state_store().put(element_id, blob), "freeze")
+    # A deploy closes every socket at once: thousands of writes would each wait
+    # their turn inside the store's timeout, and time out. Writes queue here
+    # instead, a bounded number at a time, and each gets its whole timeout.
+    async with _writes():
+        return await best_effort(get_state_store().put(element_id, blob), "freeze")
+
+
+_WRITES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _writes() -> asyncio.Semaphore:
+    """The running loop's bound on concurrent state writes (``STATE_WRITE_CONCURRENCY``)."""
+    loop = asyncio.get_running_loop()
+    writes = _WRITES.get(loop)
+    if writes is None:
+        writes = _WRITES[loop] = asyncio.Semaphore(int(setting("STATE_WRITE_CONCURRENCY")))
+    return writes
 
 
 async def discard(element_id: str) -> None:
