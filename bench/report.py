@@ -29,6 +29,7 @@ GOALS = {
     "telemetry": "~ no handler",
     "compression": "off by default",
     "checkpoint": "measured: opt-in",
+    "shutdown": "every page frozen, 0 failed",
     "join_flood": "RSS within 10 MB; honest p99 < 50 ms",
 }
 
@@ -209,6 +210,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         out.append(("largest GC pause", NA, GOALS["gc"], memory.get("error", "not run")))
     out += watchdog_rows(figures)
     out += flood_rows(figures)
+    out += shutdown_rows(figures)
     out += telemetry_rows(figures)
     js = figures.get("client_js", {})
     out.append(
@@ -253,6 +255,15 @@ def idle_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     if limit is not None:
         out.append((f"  bare WebSocket @ {pages:,}", kib(limit), GOALS["echo"], "echo app"))
     return out
+
+
+def shutdown_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    figure = figures.get("shutdown")
+    if not figure:
+        return []
+    value = f"{figure['frozen']:,} of {figure['open']:,} frozen, {figure['failed']} failed"
+    note = f"exit {figure['exit_seconds']:.1f} s after SIGTERM; file-cache store"
+    return [("SIGTERM with chat pages open", value, GOALS["shutdown"], note)]
 
 
 def flood_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import dashboard, flood, servers, table
+from bench import dashboard, flood, servers, shutdown, table
 from bench import streams as bench_streams
 from bench.fleet import Swarm, WorkerError, progress, raise_fd_limit
 from tether.testing import ServerProcess
@@ -51,6 +51,7 @@ class Plan:
     watchdog_rounds: int
     idle_batches: int = 8  # pages join in batches, idling long enough to freeze
     flood_joins: int = 20_000  # phx_join frames one connection floods the server with
+    shutdown_pages: int = 2_000  # chat pages open when the deploy sends SIGTERM
 
     @classmethod
     def full(cls) -> Plan:
@@ -145,6 +146,7 @@ class Suite:
             ("watchdog overhead", self.watchdog),
             ("checkpoint overhead", self.checkpoint),
             ("join flood on one connection", self.join_flood),
+            ("graceful shutdown with chat pages open", self.shutdown),
             ("telemetry and dashboard cost", self.telemetry),
         ]
         if self.only:
@@ -644,6 +646,24 @@ class Suite:
             out["crashes_in_log"] = crashes.count(" crashed:")
             out["lost_from_store_in_log"] = crashes.count("idle-frozen state was lost")
         return out
+
+    def shutdown(self) -> None:
+        cache = self.db.logs / "cache-shutdown"
+        server = self.server("shutdown", {"TETHER_CACHE_DIR": str(cache)})
+        room = f"deploy-{uuid.uuid4().hex[:8]}"
+        try:
+            with self.swarm("shutdown", server) as swarm:
+                opened = self.open(swarm, f"/chat/{room}/", self.plan.shutdown_pages)["open"]
+                servers.wait_idle(server.pid, timeout=60)
+                figure = shutdown.measure(server, cache, opened)
+        finally:
+            server.stop()
+        self.figures["shutdown"] = figure
+        progress(
+            f"  SIGTERM with {figure['open']:,} chat pages: exit after"
+            f" {figure['exit_seconds']:.1f} s, {figure['frozen']:,} frozen,"
+            f" {figure['failed']} failed"
+        )
 
     def join_flood(self) -> None:
         server = self.server("flood", {"TETHER_RATE_PER_SECOND": ""})  # the default limit
