@@ -21,6 +21,8 @@ from tether.asyncs import AsyncResult
 from tether.django.views import live_view
 from tether.effects import Effects, Navigation, NavKind, checked_url
 from tether.errors import ReservedName, UnknownEvent
+from tether.presence import get_presence, listing
+from tether.presence.listing import PresenceList
 from tether.pubsub import get_pubsub
 from tether.streams import StreamsMixin
 from tether.sync import run_sync
@@ -291,6 +293,12 @@ class LiveView(StreamsMixin, Assigns):
     def track(self, topic: str, key: str, meta: dict[str, Any] | None = None) -> Awaitable[None]:
         """Be present on ``topic`` as ``key`` while this view lives (see tether.presence)."""
         return _perform(self._host.track, topic, key, dict(meta or {}))
+
+    async def presence_list(self, topic: str) -> PresenceList:
+        """Who is on ``topic``: assign it, and it stays up to date by itself (the view
+        must be subscribed to the topic). One list per topic per process, shared by
+        every view that shows it; see tether.presence.listing."""
+        return await listing.presence_list(get_presence(), topic)
 
     # -- concurrent loads --------------------------------------------------------
 

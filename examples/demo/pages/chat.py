@@ -9,91 +9,20 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 
 from pages.models import Message
 from tether import LiveView, event
-from tether.presence import REF_KEY, PresenceDiff, get_presence
+from tether.presence import PresenceDiff
+from tether.presence.listing import PresenceList
 from tether.pubsub import PubSubError
 
 MAX_LENGTH = 2000
 HISTORY = 50
 TYPING_FOR = 3.0
-SHOWN = 50  # names listed; the rest are counted
 DELIVERY_DOWN = "Live delivery is down right now: your message is saved, and others see it later."
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """Who is in a room, as every view in this process shows it."""
-
-    names: tuple[tuple[str, int], ...] = ()  # (name, open tabs), the first SHOWN by name
-    total: int = 0
-
-    @property
-    def others(self) -> int:
-        return self.total - len(self.names)
-
-
-class Roster:
-    """A room's presence, kept once per process.
-
-    Every view of the room receives the same PresenceDiff object; the first to
-    handle it updates the roster, the others reuse the snapshot. A room of N
-    people then costs one list per process, not N lists of N names.
-    """
-
-    def __init__(self, refs: dict[str, set[str]]) -> None:
-        self.refs = refs
-        self.views = 0
-        self._applied: deque[PresenceDiff] = deque(maxlen=32)
-        self.snapshot = self._snapshot()
-
-    def apply(self, diff: PresenceDiff) -> Snapshot:
-        if any(seen is diff for seen in self._applied):
-            return self.snapshot
-        self._applied.append(diff)
-        # Refs (one per tab) make joins and leaves idempotent.
-        for key, metas in diff.joins.items():
-            self.refs.setdefault(key, set()).update(m[REF_KEY] for m in metas)
-        for key, metas in diff.leaves.items():
-            refs = self.refs.get(key)
-            if refs is not None:
-                refs.difference_update(m[REF_KEY] for m in metas)
-                if not refs:
-                    del self.refs[key]
-        self.snapshot = self._snapshot()
-        return self.snapshot
-
-    def _snapshot(self) -> Snapshot:
-        names = tuple((key, len(self.refs[key])) for key in sorted(self.refs)[:SHOWN])
-        return Snapshot(names, len(self.refs))
-
-
-_rosters: dict[str, Roster] = {}
-
-
-async def join_roster(topic: str) -> Roster:
-    roster = _rosters.get(topic)
-    if roster is None:
-        listing = await get_presence().list(topic)
-        roster = _rosters.setdefault(
-            topic, Roster({key: {m[REF_KEY] for m in metas} for key, metas in listing.items()})
-        )
-    roster.views += 1
-    return roster
-
-
-def leave_roster(topic: str) -> None:
-    roster = _rosters.get(topic)
-    if roster is not None:
-        roster.views -= 1
-        if roster.views <= 0:
-            del _rosters[topic]  # nobody here listens to its diffs any more
 
 
 class Chat(LiveView):
@@ -110,18 +39,17 @@ class Chat(LiveView):
         self.draft = ""
         self.typing: list[str] = []
         await self._load_history()
-        self.present = Snapshot()
-        self.in_roster = False
+        self.present: PresenceList | None = None
         if self.connected:
             await self.subscribe(self.topic)
-            await self._join_roster(track=True)
+            await self._be_present()
 
-    async def _join_roster(self, *, track: bool) -> None:
+    async def _be_present(self) -> None:
         try:
-            if track:
-                await self.track(self.topic, self.name, {"name": self.name})
-            self.present = (await join_roster(self.topic)).snapshot
-            self.in_roster = True
+            await self.track(self.topic, self.name, {"name": self.name})
+            # One list per room per process, shared by every view of the room,
+            # and kept up to date from the room's presence diffs by Tether.
+            self.present = await self.presence_list(self.topic)
         except PubSubError:
             # Redis is down: the room still works here, without live delivery.
             self.error = DELIVERY_DOWN
@@ -136,13 +64,8 @@ class Chat(LiveView):
         # some may have arrived while the view was frozen: one reset from the
         # database shows the last messages again, none doubled, none missing.
         await self._load_history(reset=True)
-        self.in_roster = False
-        if self.connected:
-            await self._join_roster(track=False)
-
-    async def terminate(self) -> None:
-        if self.in_roster:
-            leave_roster(self.topic)
+        if self.present is not None:  # who is here now, not who was at the freeze
+            self.present = await self.presence_list(self.topic)
 
     @property
     def topic(self) -> str:
@@ -178,10 +101,8 @@ class Chat(LiveView):
 
     async def handle_info(self, message: Any) -> None:
         if isinstance(message, PresenceDiff):
-            roster = _rosters.get(self.topic)
-            if roster is not None:
-                self.present = roster.apply(message)
-        elif message[0] == "message":
+            return  # self.present is already up to date
+        if message[0] == "message":
             row = message[1]
             # One new row goes out; the client drops the oldest beyond history.
             self.stream_insert("messages", row, limit=-self.history)

@@ -38,6 +38,7 @@ from tether.live.navigation import handle_params, nav_payload, settle_params
 from tether.live.owner import best_effort
 from tether.live.transport import Transport
 from tether.live.updates import SessionUpdates
+from tether.presence import PresenceDiff, get_presence, listing
 from tether.protocol import Mailbox
 from tether.pubsub import Message
 from tether.rendering import ViewRenderer
@@ -249,6 +250,8 @@ class LiveSession(SessionUpdates):
             await self._event(view, ref, payload)
         elif kind is Mailbox.INFO:
             broadcast = payload if isinstance(payload, Message) else None
+            if broadcast is not None and isinstance(broadcast.payload, PresenceDiff):
+                await listing.refresh(view, get_presence(), broadcast.topic, broadcast.payload)
             watch = telemetry.stopwatch(telemetry.VIEW_INFO)
             await call(view.handle_info, broadcast.payload if broadcast else payload)
             watch.lap()

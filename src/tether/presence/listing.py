@@ -1,0 +1,147 @@
+"""Who is on a topic, as a value a view can assign: kept up to date, held once.
+
+``await presence_list(topic)`` returns a ``PresenceList``: an immutable,
+ordered view of the topic's entries (``key -> metas``, one meta per tab).
+Assign it (``self.present = await presence_list(self.topic)``) and it stays
+up to date by itself: when a ``PresenceDiff`` for that topic reaches the view
+(it must be subscribed to the topic), the live session swaps every
+``PresenceList`` assign of that topic for the current one before
+``handle_info`` runs.
+
+A room of ten thousand people must not cost ten thousand lists. Every view
+of this process sees the same diff object, so the first view to get it
+applies it to the topic's roster, and all of them then hold the very same
+``PresenceList``: one per topic per process, however many views show it.
+The roster lives as long as some view holds one of its lists.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import deque
+from collections.abc import Iterator
+from typing import Any
+
+from tether.presence.base import Meta, PresenceDiff
+from tether.presence.tracker import Presence
+from tether.protocol import PRESENCE_REF
+
+# Diffs one roster remembers having applied: views get them in the same order.
+APPLIED = 64
+
+
+class PresenceList:
+    """``key -> metas`` on one topic, ordered by key; immutable and shared."""
+
+    __slots__ = ("__weakref__", "_by_key", "_roster", "entries", "topic")
+
+    def __init__(
+        self, topic: str, entries: tuple[tuple[str, tuple[Meta, ...]], ...], roster: Any = None
+    ) -> None:
+        self.topic = topic
+        self.entries = entries
+        self._by_key = dict(entries)
+        self._roster = roster  # keeps the roster alive while a view shows this list
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key
+
+    def __getitem__(self, key: str) -> tuple[Meta, ...]:
+        return self._by_key[key]
+
+    def items(self) -> tuple[tuple[str, tuple[Meta, ...]], ...]:
+        """``(key, metas)`` pairs, for ``{% for key, metas in present.items %}``."""
+        return self.entries
+
+    def keys(self) -> list[str]:
+        return list(self._by_key)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Frozen with its view as plain data; the next diff re-shares it.
+        return (PresenceList, (self.topic, self.entries))
+
+    def __repr__(self) -> str:
+        return f"<PresenceList {self.topic} ({len(self.entries)} present)>"
+
+
+class _Roster:
+    # The lists hold their roster, and the roster only a weak reference to its
+    # latest list: no cycle, so the roster goes the moment no view shows it
+    # (a roster left behind would miss diffs, and be stale when reused).
+    __slots__ = ("__weakref__", "_applied", "_latest", "refs", "topic")
+
+    def __init__(self, topic: str, listing: dict[str, list[Meta]]) -> None:
+        self.topic = topic
+        self.refs: dict[str, dict[str, Meta]] = {
+            key: {str(m.get(PRESENCE_REF)): m for m in metas} for key, metas in listing.items()
+        }
+        self._applied: deque[PresenceDiff] = deque(maxlen=APPLIED)
+        self._latest: weakref.ref[PresenceList] | None = None
+
+    @property
+    def current(self) -> PresenceList:
+        latest = self._latest() if self._latest is not None else None
+        if latest is None:
+            latest = self._list()
+            self._latest = weakref.ref(latest)
+        return latest
+
+    def apply(self, diff: PresenceDiff) -> PresenceList:
+        if any(seen is diff for seen in self._applied):
+            return self.current
+        self._applied.append(diff)
+        # Refs (one per tab) make a join or leave seen twice harmless.
+        for key, metas in diff.joins.items():
+            self.refs.setdefault(key, {}).update((str(m.get(PRESENCE_REF)), m) for m in metas)
+        for key, metas in diff.leaves.items():
+            refs = self.refs.get(key)
+            if refs is not None:
+                for meta in metas:
+                    refs.pop(str(meta.get(PRESENCE_REF)), None)
+                if not refs:
+                    del self.refs[key]
+        self._latest = None
+        return self.current
+
+    def _list(self) -> PresenceList:
+        entries = tuple(
+            (key, tuple(refs[ref] for ref in sorted(refs)))
+            for key, refs in sorted(self.refs.items())
+        )
+        return PresenceList(self.topic, entries, self)
+
+
+_rosters: weakref.WeakValueDictionary[str, _Roster] = weakref.WeakValueDictionary()
+
+
+async def _roster(presence: Presence, topic: str) -> _Roster:
+    roster = _rosters.get(topic)
+    if roster is None:
+        listing = await presence.list(topic)
+        roster = _rosters.get(topic) or _Roster(topic, listing)  # another view may have won
+        _rosters[topic] = roster
+    return roster
+
+
+async def presence_list(presence: Presence, topic: str) -> PresenceList:
+    """The current ``PresenceList`` of ``topic``, shared by every view of this process."""
+    return (await _roster(presence, topic)).current
+
+
+async def refresh(view: Any, presence: Presence, topic: str, diff: PresenceDiff) -> None:
+    """Swap ``view``'s ``PresenceList`` assigns of ``topic`` for the list after ``diff``."""
+    stale = [
+        name
+        for name, value in view.get_assigns().items()
+        if isinstance(value, PresenceList) and value.topic == topic
+    ]
+    if stale:
+        current = (await _roster(presence, topic)).apply(diff)
+        for name in stale:
+            setattr(view, name, current)

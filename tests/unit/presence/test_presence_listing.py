@@ -1,0 +1,79 @@
+"""PresenceList: one up-to-date list per topic per process, shared by every view."""
+
+from __future__ import annotations
+
+import gc
+import pickle
+from typing import Any
+
+from tether.presence import PresenceDiff
+from tether.presence.listing import PresenceList, _rosters, presence_list, refresh
+from tether.view import LiveView
+
+
+class FakePresence:
+    def __init__(self, listing: dict[str, list[dict[str, Any]]]) -> None:
+        self.listing = listing
+        self.calls = 0
+
+    async def list(self, topic: str) -> dict[str, list[dict[str, Any]]]:
+        self.calls += 1
+        return self.listing
+
+
+class Room(LiveView):
+    pass
+
+
+def _meta(ref: str) -> dict[str, str]:
+    return {"phx_ref": ref}
+
+
+async def test_ten_views_share_one_list_and_one_diff_is_applied_once() -> None:
+    presence = FakePresence({"ada": [_meta("1")]})
+    views = [Room() for _ in range(10)]
+    for view in views:
+        view.present = await presence_list(presence, "room:a")  # type: ignore[arg-type]
+    assert presence.calls == 1
+    diff = PresenceDiff(joins={"bob": [_meta("2")]})
+    for view in views:
+        await refresh(view, presence, "room:a", diff)  # type: ignore[arg-type]
+    lists = {id(view.present) for view in views}
+    assert len(lists) == 1
+    assert views[0].present.keys() == ["ada", "bob"]
+    assert len(views[0].present) == 2
+
+
+async def test_two_tabs_are_one_key_and_a_leave_removes_only_its_tab() -> None:
+    presence = FakePresence({"bob": [_meta("1"), _meta("2")]})
+    view = Room()
+    view.present = await presence_list(presence, "room:b")  # type: ignore[arg-type]
+    assert len(view.present["bob"]) == 2
+    await refresh(view, presence, "room:b", PresenceDiff(leaves={"bob": [_meta("2")]}))  # type: ignore[arg-type]
+    assert len(view.present["bob"]) == 1
+    await refresh(view, presence, "room:b", PresenceDiff(leaves={"bob": [_meta("1")]}))  # type: ignore[arg-type]
+    assert "bob" not in view.present and len(view.present) == 0
+
+
+async def test_the_roster_goes_when_no_view_shows_its_list() -> None:
+    presence = FakePresence({})
+    view = Room()
+    view.present = await presence_list(presence, "room:c")  # type: ignore[arg-type]
+    assert "room:c" in _rosters
+    del view.present
+    del view
+    assert "room:c" not in _rosters  # freed by reference counting, not a later collection
+    gc.collect()
+
+
+async def test_a_frozen_list_thaws_as_data_and_the_next_diff_shares_it_again() -> None:
+    presence = FakePresence({"ada": [_meta("1")]})
+    live = Room()
+    live.present = await presence_list(presence, "room:d")  # type: ignore[arg-type]
+    thawed = Room()
+    thawed.present = pickle.loads(pickle.dumps(live.present))
+    assert isinstance(thawed.present, PresenceList) and thawed.present.keys() == ["ada"]
+    diff = PresenceDiff(joins={"eve": [_meta("2")]})
+    await refresh(live, presence, "room:d", diff)  # type: ignore[arg-type]
+    await refresh(thawed, presence, "room:d", diff)  # type: ignore[arg-type]
+    assert thawed.present is live.present
