@@ -14,3 +14,18 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:40]}"
+
+
+class Attachment(models.Model):
+    """A file attached on the profile page; the FileField stores it in MEDIA_ROOT."""
+
+    file = models.FileField(upload_to="attachments/")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.name

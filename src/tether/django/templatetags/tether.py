@@ -1,4 +1,5 @@
-"""``{% load tether %}{% tether_scripts %}``: the CSRF meta tag and the client scripts."""
+"""``{% load tether %}{% tether_scripts %}``: the CSRF meta tag and the client scripts;
+``{% live_file_input %}`` and ``{% live_img_preview %}`` (``django/upload_tags.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from tether.django import upload_tags
+
 register = template.Library()
+register.tags.update(upload_tags.library.tags)  # live_file_input, live_img_preview
 
 SCRIPTS = (
     "tether/vendor/phoenix.min.js",
