@@ -130,3 +130,6 @@ LOGGING = {
         "tether": {"handlers": ["console"], "level": os.environ.get("TETHER_LOG", "WARNING")}
     },
 }
+if os.environ.get("TETHER_UPLOAD_TEMP_DIR"):
+    # Tests count the temporary files of uploads in a folder of their own.
+    TETHER["UPLOADS"] = {"TEMP_DIR": os.environ["TETHER_UPLOAD_TEMP_DIR"]}
