@@ -4,7 +4,8 @@ One Django live view re-creates the situations Phoenix LiveView's upload
 scenarios check; the query string picks the variant: ``auto`` (uploads start
 as soon as files are chosen), ``max=<n>`` entries, ``accept=image`` (images
 instead of text files), ``size=<bytes>`` (the largest file), ``disabled``
-(the input starts disabled), ``required``. Saved files go to Django's
+(the input starts disabled), ``required``, ``external`` (files go to object
+storage from the browser, with what ``presign`` returns). Saved files go to Django's
 ``default_storage`` under ``lab/`` and are listed as links.
 """
 
@@ -21,9 +22,19 @@ from tether import LiveView, event
 from tether.uploads import UploadEntry
 
 
-def save(file: File[bytes], entry: UploadEntry) -> str:
-    """Store one finished file; the storage picks a free name."""
+def save(file: File[bytes] | None, entry: UploadEntry) -> str:
+    """Store one finished file; the storage picks a free name. An external upload
+    is stored elsewhere already: its key is in the metadata ``presign`` gave it."""
+    if file is None:
+        return str(entry.meta["key"])
     return str(default_storage.save(f"lab/{entry.client_name}", file))
+
+
+def presign(entry: UploadEntry) -> dict[str, Any]:
+    """What a client-side uploader needs to send ``entry`` straight to object storage
+    (a real one would sign a URL with the storage's SDK)."""
+    key = f"external/{entry.ref}-{entry.client_name}"
+    return {"uploader": "Example", "url": f"https://storage.invalid/{key}", "key": key}
 
 
 class UploadLab(LiveView):
@@ -47,6 +58,7 @@ class UploadLab(LiveView):
             max_file_size=int(query.get("size", "8000000")),
             auto_upload="auto" in query,
             progress=self.on_progress,
+            external=presign if "external" in query else None,
         )
 
     async def on_progress(self, name: str, entry: UploadEntry) -> None:

@@ -36,7 +36,8 @@ class UploadResult:
     """What came of ``upload()``: the preflight's reply and each file's fate."""
 
     preflight: dict[str, Any] = field(default_factory=dict)
-    #: file name -> "ok" (sent whole), or the reason it stopped.
+    #: file name -> "ok" (sent whole), "external" (the preflight named a client-side
+    #: uploader, taken to succeed), or the reason it stopped.
     outcome: dict[str, str] = field(default_factory=dict)
     #: file name -> every progress percentage reported, in order.
     progress: dict[str, list[int]] = field(default_factory=dict)
@@ -106,6 +107,13 @@ async def send_files(
             result.outcome.setdefault(name, "not preflighted")
             continue
         seen = result.progress.setdefault(name, [])
+        if isinstance(token, dict):
+            # An external upload: the client's own uploader sends it elsewhere, then
+            # reports progress; here it succeeds at once.
+            seen.append(100)
+            await request(protocol.PROGRESS, progress(config_ref, ref, 100))
+            result.outcome[name] = "external"
+            continue
         outcome = await send_one(
             channel, request, config_ref, ref, token, data, chunk_size, seen, timeout
         )

@@ -87,3 +87,16 @@ async def test_the_file_input_carries_what_the_client_reads(live_client: LiveCli
     assert field["accept"] == ".txt,.md" and field.has_attr("multiple")
     assert field["data-phx-hook"] == "Phoenix.LiveFileUpload"
     assert view.element("#drop-target")["phx-drop-target"] == ref
+
+
+async def test_an_external_upload_gets_its_uploader_metadata_and_is_consumed_without_a_file(
+    live_client: LiveClient, upload_dirs: dict[str, Path]
+) -> None:
+    view = await live_client.live(LAB + "?external")
+    result = await view.upload("#upload-form", "avatar", [("a.txt", b"abc", "text/plain")])
+    meta = next(iter(result.preflight["entries"].values()))
+    assert meta["uploader"] == "Example" and meta["url"].startswith("https://storage.invalid/")
+    assert result.outcome == {"a.txt": "external"}
+    assert files_in(upload_dirs["temp"]) == [], "no byte passed through the server"
+    await view.submit("#upload-form")
+    assert view.text("#uploaded-files li") == meta["key"]
