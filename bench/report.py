@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.streams import report_rows as stream_rows
+from bench.uploads import report_rows as upload_rows
 
 NA = "n/a"
 
@@ -169,6 +170,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     else:
         out.append(("wire: 1 cell of 200 rows", NA, GOALS["wire_cell"], tab.get("error", "")))
     out += stream_rows(figures)
+    out += upload_rows(figures)
 
     dead = figures.get("dead_render", {})
     live_rps = dead.get("live", {}).get("requests_per_second")

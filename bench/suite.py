@@ -18,6 +18,7 @@ from typing import Any
 
 from bench import dashboard, flood, servers, shutdown, table
 from bench import streams as bench_streams
+from bench import uploads as bench_uploads
 from bench.fleet import Swarm, WorkerError, progress, raise_fd_limit
 from tether.testing import ServerProcess
 
@@ -148,6 +149,7 @@ class Suite:
             ("join flood on one connection", self.join_flood),
             ("graceful shutdown with chat pages open", self.shutdown),
             ("telemetry and dashboard cost", self.telemetry),
+            ("upload: 100 MB over loopback", self.upload),
         ]
         if self.only:
             steps = [(n, f) for n, f in steps if f.__name__ in self.only]
@@ -184,6 +186,17 @@ class Suite:
         return result
 
     # -- figures -----------------------------------------------------------------
+
+    def upload(self) -> None:
+        media = self.db.logs / "media"
+        server = self.server("upload", {"DEMO_MEDIA": str(media)})
+        try:
+            size = (
+                bench_uploads.SIZE if self.plan.connect_pages > 1_000 else bench_uploads.SIZE // 5
+            )
+            self.figures["upload"] = bench_uploads.measure(server.url, server.pid, size)
+        finally:
+            server.stop()
 
     def table(self) -> None:
         self.figures["table"] = table.measure(self.plan.table_repeats)

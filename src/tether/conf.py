@@ -59,6 +59,22 @@ DEFAULTS: dict[str, Any] = {
     # Collector pauses: after each full collection, freeze the survivors so the
     # next one walks only newer objects; a complete one every FULL_EVERY seconds.
     "GC": {"FREEZE": True, "FULL_EVERY": 600.0},
+    # File uploads (docs/uploads.md). A view's allow_upload() sets its own limits up to
+    # these: MAX_FILE_SIZE and MAX_CHUNK_SIZE (bytes; a binary frame larger than
+    # MAX_CHUNK_SIZE closes the socket), MAX_ENTRIES (files per upload). Per socket:
+    # MAX_CHANNELS uploads at once, MAX_SOCKET_BYTES in temporary files not yet
+    # consumed. CHUNK_TIMEOUT (seconds) drops a stalled upload; TOKEN_MAX_AGE (seconds)
+    # bounds a preflight token's life; TEMP_DIR (None: the system's) holds the files.
+    "UPLOADS": {
+        "MAX_FILE_SIZE": 1024 * 1024 * 1024,
+        "MAX_CHUNK_SIZE": 256 * 1024,
+        "MAX_ENTRIES": 100,
+        "MAX_CHANNELS": 16,
+        "MAX_SOCKET_BYTES": 2 * 1024 * 1024 * 1024,
+        "CHUNK_TIMEOUT": 10.0,
+        "TOKEN_MAX_AGE": 3600,
+        "TEMP_DIR": None,
+    },
     # Event-loop stall watchdog; None means "on when DEBUG".
     "WATCHDOG": {"ENABLED": None, "THRESHOLD_MS": 100},
     # Telemetry handlers attached at start-up: {dotted path: [events] or None for all};

@@ -15,6 +15,8 @@
     │   ├── UnknownEvent          no handler for that event name (also LookupError)
     │   └── UnsafeRedirect        a navigation to a URL Django would refuse (also ValueError)
     ├── StreamError               an unknown stream, or an item with no DOM id (also ValueError)
+    ├── UploadError               an upload used wrongly: unknown name or entry, consumed while
+    │                             in progress, allowed again with active entries (also ValueError)
     ├── StateError
     │   ├── FreezeError           a view's state cannot be frozen (also TypeError)
     │   └── ThawRefused           frozen state that is not this view's, or stale (also ValueError)
@@ -103,6 +105,10 @@ class UnsafeRedirect(EventError, ValueError):
 
 class StreamError(TetherError, ValueError):
     """A stream operation on a name ``stream()`` never defined, or an item with no DOM id."""
+
+
+class UploadError(TetherError, ValueError):
+    """An upload used wrongly by the view: unknown name or entry, consumed in progress..."""
 
 
 class StateError(TetherError):

@@ -141,6 +141,62 @@ STREAM: Final = "stream"
 # Presence: each meta carries its entry's ref under this key, as Phoenix.Presence's do.
 PRESENCE_REF: Final = "phx_ref"
 
+# Uploads (tether/uploads.py, live/uploads.py): the preflight on the view's topic,
+# one upload channel per entry (``lvu:<entry ref>``) that takes binary chunks,
+# and the client's progress reports; the file input's attributes and hooks.
+LVU_TOPIC_PREFIX: Final = "lvu:"
+ALLOW_UPLOAD: Final = "allow_upload"
+PROGRESS: Final = "progress"
+CHUNK: Final = "chunk"
+UPLOAD_TOKEN: Final = "token"
+UPLOAD_REF: Final = "ref"
+UPLOAD_ENTRY_REF: Final = "entry_ref"
+UPLOAD_ENTRIES: Final = "entries"
+UPLOAD_CONFIG: Final = "config"
+UPLOAD_ERRORS: Final = "errors"
+UPLOAD_ERROR: Final = "error"
+UPLOAD_PROGRESS: Final = "progress"
+UPLOAD_LIMIT: Final = "limit"
+UPLOADER: Final = "uploader"
+# A client entry: what the browser knows of one chosen file.
+ENTRY_NAME: Final = "name"
+ENTRY_SIZE: Final = "size"
+ENTRY_TYPE: Final = "type"
+ENTRY_LAST_MODIFIED: Final = "last_modified"
+ENTRY_RELATIVE_PATH: Final = "relative_path"
+ENTRY_META: Final = "meta"
+ENTRY_PATH: Final = "path"
+# The preflight's config, read by the client's uploaders.
+CONFIG_MAX_FILE_SIZE: Final = "max_file_size"
+CONFIG_MAX_ENTRIES: Final = "max_entries"
+CONFIG_CHUNK_SIZE: Final = "chunk_size"
+CONFIG_CHUNK_TIMEOUT: Final = "chunk_timeout"
+# Reasons of upload errors, as the client and Phoenix's views know them.
+UPLOAD_TOO_LARGE: Final = "too_large"
+UPLOAD_TOO_MANY_FILES: Final = "too_many_files"
+UPLOAD_NOT_ACCEPTED: Final = "not_accepted"
+UPLOAD_EXTERNAL_FAILURE: Final = "external_client_failure"
+REASON_INVALID_TOKEN: Final = "invalid_token"
+REASON_ALREADY_REGISTERED: Final = "already_registered"
+REASON_DISALLOWED: Final = "disallowed"
+REASON_FILE_SIZE_LIMIT: Final = "file_size_limit_exceeded"
+REASON_CHUNK_TOO_LARGE: Final = "chunk_size_limit_exceeded"
+REASON_TOO_MANY_UPLOADS: Final = "too many uploads"
+REASON_WRITER_ERROR: Final = "writer_error"
+# The attributes ``{% live_file_input %}`` and ``{% live_img_preview %}`` render.
+ATTR_UPLOAD_REF: Final = "data-phx-upload-ref"
+ATTR_ACTIVE_REFS: Final = "data-phx-active-refs"
+ATTR_DONE_REFS: Final = "data-phx-done-refs"
+ATTR_PREFLIGHTED_REFS: Final = "data-phx-preflighted-refs"
+ATTR_ERROR_REFS: Final = "data-phx-error-refs"
+ATTR_AUTO_UPLOAD: Final = "data-phx-auto-upload"
+ATTR_ENTRY_REF: Final = "data-phx-entry-ref"
+ATTR_HOOK: Final = "data-phx-hook"
+ATTR_UPDATE: Final = "data-phx-update"
+HOOK_FILE_UPLOAD: Final = "Phoenix.LiveFileUpload"
+HOOK_IMG_PREVIEW: Final = "Phoenix.LiveImgPreview"
+BINDING_DROP_TARGET: Final = "phx-drop-target"
+
 # DOM attributes of the dead render.
 ATTR_SESSION: Final = "data-phx-session"
 ATTR_STATIC: Final = "data-phx-static"
@@ -183,6 +239,8 @@ class Mailbox(enum.Enum):
     PATCH = "patch"
     INFO = "info"
     ASYNC = "async"
+    ALLOW_UPLOAD = "allow_upload"
+    PROGRESS = "progress"
 
 
 # WebSocket close codes.
@@ -277,6 +335,46 @@ def encode_with_payload(
     """A frame around an already-encoded payload: one broadcast diff is encoded once."""
     head = dumps([join_ref, ref, topic, event])
     return f"{head[:-1]},{payload_json}]"
+
+
+# The phoenix binary serializer: a client's push is kind 0, then one byte each
+# for the lengths of join_ref, ref, topic and event, those strings, the payload.
+BINARY_PUSH: Final = 0
+BINARY_PUSH_HEADER: Final = 5
+
+
+def decode_binary(data: bytes) -> tuple[str | None, str | None, str, str, memoryview]:
+    """A binary push from a client; its payload stays a view of ``data`` (no copy).
+
+    Clients only send pushes (the serializer's kind 0), so a reply or broadcast
+    kind, a truncated header or non-UTF-8 names raise ``MalformedFrame``."""
+    if len(data) < BINARY_PUSH_HEADER:
+        raise MalformedFrame("binary frame shorter than its header")
+    if data[0] != BINARY_PUSH:
+        raise MalformedFrame(f"binary frame of kind {data[0]}: clients send pushes only")
+    offset = BINARY_PUSH_HEADER
+    parts: list[str] = []
+    for size in data[1:BINARY_PUSH_HEADER]:
+        end = offset + size
+        if end > len(data):
+            raise MalformedFrame("binary frame shorter than its header says")
+        try:
+            parts.append(bytes(data[offset:end]).decode("utf-8"))
+        except UnicodeDecodeError:
+            raise MalformedFrame("binary frame names are not UTF-8") from None
+        offset = end
+    join_ref, ref, topic, event = parts
+    return join_ref or None, ref or None, topic, event, memoryview(data)[offset:]
+
+
+def encode_binary(
+    join_ref: str | None, ref: str | None, topic: str, event: str, payload: bytes
+) -> bytes:
+    """A binary push as the client's serializer builds it (for tether.testing)."""
+    names = [(join_ref or "").encode(), (ref or "").encode(), topic.encode(), event.encode()]
+    if any(len(name) > 255 for name in names):
+        raise ValueError("binary frame names are at most 255 bytes")
+    return bytes([BINARY_PUSH, *(len(name) for name in names)]) + b"".join(names) + payload
 
 
 def reply(join_ref: str | None, ref: str | None, topic: str, status: str, response: Any) -> str:

@@ -52,6 +52,7 @@ STATE_FREEZE = "tether.state.freeze"
 STATE_THAW = "tether.state.thaw"
 WATCHDOG_STALL = "tether.watchdog.stall"
 GC_PAUSE = "tether.gc.pause"
+UPLOAD_PROGRESS = "tether.upload.progress"
 
 EVENTS = (
     SOCKET_CONNECT,
@@ -67,6 +68,7 @@ EVENTS = (
     STATE_THAW,
     WATCHDOG_STALL,
     GC_PAUSE,
+    UPLOAD_PROGRESS,
 )
 
 # -- keys of the data dicts ----------------------------------------------------
@@ -97,6 +99,8 @@ GENERATION = "generation"
 COLLECTED = "collected"
 OK = "ok"
 SOCKETS = "sockets"  # sockets open in this process
+UPLOAD = "upload"  # the upload's name, as in allow_upload
+PROGRESS = "progress"  # percent of an upload entry received, 0 to 100
 
 # Leave reasons.
 LEFT = "left"  # closed by the client, a crash or the server
@@ -251,6 +255,10 @@ def gc_data(pause: float, info: dict[str, Any]) -> dict[str, Any]:
         GENERATION: info.get("generation"),
         COLLECTED: info.get("collected", 0),
     }
+
+
+def upload_data(view_cls: type, upload: str, progress: int, size: int) -> dict[str, Any]:
+    return {VIEW: view_cls.__qualname__, UPLOAD: upload, PROGRESS: progress, BYTES: size}
 
 
 def stopwatch(event: str) -> Stopwatch:

@@ -19,6 +19,7 @@ SESSION_SALT = "tether.session"
 STATIC_SALT = "tether.static"
 FLASH_SALT = "tether.flash"
 BROWSER_SALT = "tether.browser"
+UPLOAD_SALT = "tether.upload"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,35 @@ def verify_static(value: object, *, element_id: str, max_age: float) -> dict[str
     if not (isinstance(data, list) and len(data) == 2 and data[0] == element_id):
         raise InvalidToken("static token belongs to another element")
     return dict(data[1])
+
+
+@dataclass(frozen=True, slots=True)
+class UploadToken:
+    """What the preflight hands the client for one entry: where its chunks go."""
+
+    socket: str  # the connection's random id: a token works on no other socket
+    element_id: str  # the view the entry belongs to
+    config_ref: str
+    entry_ref: str
+
+
+def sign_upload(token: UploadToken) -> str:
+    return signing.dumps(
+        [token.socket, token.element_id, token.config_ref, token.entry_ref], salt=UPLOAD_SALT
+    )
+
+
+def verify_upload(value: object, *, socket: str, entry_ref: str, max_age: float) -> UploadToken:
+    """The token of an upload channel join on ``lvu:<entry_ref>`` of connection ``socket``."""
+    data = _load(value, UPLOAD_SALT, max_age)
+    if not (isinstance(data, list) and len(data) == 4 and all(isinstance(d, str) for d in data)):
+        raise InvalidToken("malformed upload token")
+    token = UploadToken(*data)
+    if not constant_time_compare(token.socket, socket):
+        raise InvalidToken("upload token belongs to another connection")
+    if token.entry_ref != entry_ref:
+        raise InvalidToken("upload token belongs to another entry")
+    return token
 
 
 def sign_flash(flash: dict[str, str]) -> str:

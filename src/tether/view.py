@@ -26,6 +26,7 @@ from tether.presence.listing import PresenceList
 from tether.pubsub import get_pubsub
 from tether.streams import StreamsMixin
 from tether.sync import run_sync
+from tether.uploads import UploadsMixin
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, QueryDict
@@ -108,7 +109,7 @@ class DeadHost:
         await get_pubsub().broadcast(topic, message)
 
 
-class LiveView(StreamsMixin, Assigns):
+class LiveView(StreamsMixin, UploadsMixin, Assigns):
     """A Django view that stays alive over a WebSocket.
 
     Set ``template_name``; assign attributes in ``mount`` and in event

@@ -137,7 +137,8 @@ async def test_event_on_a_topic_never_joined_is_unmatched(demo_server: ServerPro
     ("frame", "code", "reason"),
     [
         ("[" + " " * 300_000 + "]", 1009, "frame over"),
-        (b"\x00\x01binary", 1003, "binary frames are not supported"),
+        (b"\x00\x01binary", 1003, "malformed binary frame"),  # binary is for upload chunks
+        (bytes([0, 1, 1, 4, 5]) + b"12lv:xevent", 1003, "binary frames are for upload chunks"),
         ('["1","2","lv:x","event"]', 1002, "expected a JSON array of 5 elements"),
     ],
 )

@@ -63,6 +63,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "/static/"
+# Uploaded files (the profile demo); a gitignored folder, or DEMO_MEDIA for tests.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = os.environ.get("DEMO_MEDIA", str(BASE_DIR / ".tether" / "media"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A file cache keeps frozen live state across server restarts with no other service.
@@ -127,3 +130,6 @@ LOGGING = {
         "tether": {"handlers": ["console"], "level": os.environ.get("TETHER_LOG", "WARNING")}
     },
 }
+if os.environ.get("TETHER_UPLOAD_TEMP_DIR"):
+    # Tests count the temporary files of uploads in a folder of their own.
+    TETHER["UPLOADS"] = {"TEMP_DIR": os.environ["TETHER_UPLOAD_TEMP_DIR"]}

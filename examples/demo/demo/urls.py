@@ -1,7 +1,18 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pages import chat, js_commands, scroll, streams_lab, templates_demo, views
+from pages import (
+    chat,
+    js_commands,
+    profile,
+    scroll,
+    streams_lab,
+    templates_demo,
+    uploads_lab,
+    views,
+)
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -28,7 +39,12 @@ urlpatterns = [
     path("streams/remove/away/", streams_lab.Away.as_view(), name="streams-away"),
     path("streams/custom-elements/", streams_lab.CustomElements.as_view()),
     path("streams/teleported/", streams_lab.Teleported.as_view(), name="streams-teleported"),
+    # Uploads: the profile demo, and the page tests/conformance drives.
+    path("profile/", profile.Profile.as_view(), name="profile"),
+    path("uploads/lab/", uploads_lab.UploadLab.as_view(), name="uploads-lab"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="logout"),
     path("tether/dashboard/", include("tether.dashboard.urls")),
 ]
+# Uploaded media, served by Django itself while DEBUG (the demo).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

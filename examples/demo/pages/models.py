@@ -27,3 +27,18 @@ class Signup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+class Attachment(models.Model):
+    """A file attached on the profile page; the FileField stores it in MEDIA_ROOT."""
+
+    file = models.FileField(upload_to="attachments/")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -20,6 +20,7 @@ DEMOS = [
     ("wizard", "Wizard", "a three-step form whose draft survives restarts"),
     ("chat/lobby", "Chat", "a room with presence and typing, across processes through Redis"),
     ("streams/scroll", "Infinite scroll", "100,000 rows paged by a stream; the page holds 150"),
+    ("profile", "Profile", "avatar and attachments: drag and drop, progress, validation"),
     ("streams/limit", "Stream limit", "a list capped on the client, at either end"),
     ("templates/nested", "Nested templates", "if, for and include nested; rows keyed by id"),
     ("templates/table", "Sortable table", "sorting sends row indices, not rows"),

@@ -23,18 +23,24 @@ from tether.conf import setting
 from tether.live.owner import Owner
 from tether.live.ratelimit import TokenBucket
 from tether.live.session import LiveSession
+from tether.live.uploads import SCOPE_KEY, UploadChannels
 from tether.protocol import Mailbox
 from tether.types import Scope
 
 logger = logging.getLogger("tether.channels")
 
-_WORK = {protocol.EVENT: Mailbox.EVENT, protocol.LIVE_PATCH: Mailbox.PATCH}
+_WORK = {
+    protocol.EVENT: Mailbox.EVENT,
+    protocol.LIVE_PATCH: Mailbox.PATCH,
+    protocol.ALLOW_UPLOAD: Mailbox.ALLOW_UPLOAD,
+    protocol.PROGRESS: Mailbox.PROGRESS,
+}
 
 
 class Channels:
     """Routes one connection's channel frames to its live sessions."""
 
-    __slots__ = ("_bucket", "owner", "scope", "sessions")
+    __slots__ = ("_bucket", "owner", "scope", "sessions", "uploads")
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
@@ -42,6 +48,8 @@ class Channels:
         self.sessions: dict[str, LiveSession] = {}
         rate = setting("RATE_LIMIT")
         self._bucket = TokenBucket(float(rate["PER_SECOND"]), int(rate["BURST"]))
+        self.uploads = UploadChannels(self.owner, self.push)
+        scope[SCOPE_KEY] = self.uploads  # the sessions' preflights sign for this connection
 
     # -- what a transport provides ----------------------------------------------
 
@@ -56,6 +64,7 @@ class Channels:
     def session_closed(self, session: LiveSession) -> None:
         if self.sessions.get(session.topic) is session:
             del self.sessions[session.topic]
+        self.uploads.view_closed(session.topic)  # its temporary files go with it
 
     def overloaded(self, reason: str) -> None:
         logger.warning("disconnecting a client: %s", reason)
@@ -79,6 +88,9 @@ class Channels:
         if joining:
             self._join(join_ref, ref, topic, payload)
             return
+        if topic.startswith(protocol.LVU_TOPIC_PREFIX):
+            self._upload_frame(join_ref, ref, topic, event, payload)
+            return
         session = self.sessions.get(topic)
         if session is None or (join_ref is not None and join_ref != session.join_ref):
             self._refuse(join_ref, ref, topic, protocol.REASON_UNMATCHED_TOPIC)
@@ -99,6 +111,39 @@ class Channels:
             )
         else:
             self._refuse(join_ref, ref, topic, f"unknown event {event!r}")
+
+    # -- upload channels (live/uploads.py) ----------------------------------------------
+
+    def _upload_frame(
+        self, join_ref: str | None, ref: str | None, topic: str, event: str, payload: Any
+    ) -> None:
+        if event == protocol.PHX_JOIN:
+            if self._bucket.take():
+                self.uploads.join(join_ref, ref, topic, payload, self.sessions)
+            else:
+                self._refuse(join_ref, ref, topic, protocol.REASON_RATE_LIMITED)
+        elif event == protocol.PHX_LEAVE:
+            self.uploads.leave(join_ref, ref, topic)
+        else:
+            self._refuse(join_ref, ref, topic, protocol.REASON_UNMATCHED_TOPIC)
+
+    def dispatch_binary(
+        self, join_ref: str | None, ref: str | None, topic: str, event: str, data: memoryview
+    ) -> bool:
+        """A binary push: only a chunk on an upload channel; False closes the connection.
+
+        Chunks on a joined channel wait for their reply, so they pace themselves;
+        any other costs a token, as a work frame does."""
+        if event != protocol.CHUNK or not topic.startswith(protocol.LVU_TOPIC_PREFIX):
+            return False
+        if topic not in self.uploads.topics and not self._bucket.take():
+            if self._bucket.flooding:
+                self.close(protocol.CLOSE_POLICY, "rate limit exceeded")
+            else:
+                self._refuse(join_ref, ref, topic, protocol.REASON_RATE_LIMITED)
+            return True
+        self.uploads.chunk(join_ref, ref, topic, data)
+        return True
 
     def _refuse(self, join_ref: str | None, ref: str | None, topic: str, reason: str) -> None:
         self.push(
@@ -121,3 +166,4 @@ class Channels:
         for session in list(self.sessions.values()):
             await session.close(freeze=True)
         self.sessions.clear()
+        self.uploads.close()

@@ -38,6 +38,8 @@ from tether.live.navigation import handle_params, nav_payload, settle_params
 from tether.live.owner import best_effort
 from tether.live.transport import Transport
 from tether.live.updates import SessionUpdates
+from tether.live.uploads import STEPS as UPLOAD_STEPS
+from tether.live.uploads import upload_step
 from tether.presence import PresenceDiff, get_presence, listing
 from tether.protocol import Mailbox
 from tether.pubsub import Message
@@ -175,6 +177,7 @@ class LiveSession(SessionUpdates):
             or len(self._inbox)
             or self._runner is not None
             or (self.host is not None and self.host.busy)
+            or (self.view is not None and self.view.uploads_active())  # files in flight
         ):
             return False
         if not await self._store_frozen():
@@ -248,6 +251,8 @@ class LiveSession(SessionUpdates):
             return
         if kind is Mailbox.EVENT:
             await self._event(view, ref, payload)
+        elif kind in UPLOAD_STEPS:
+            await upload_step(self, view, kind, ref, payload, self.scope)
         elif kind is Mailbox.INFO:
             broadcast = payload if isinstance(payload, Message) else None
             if broadcast is not None and isinstance(broadcast.payload, PresenceDiff):

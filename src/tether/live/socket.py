@@ -118,8 +118,10 @@ class LiveSocket(Channels):
                 return
             text = message.get("text")
             if text is None:
-                self.close(protocol.CLOSE_UNSUPPORTED, "binary frames are not supported")
-                return
+                if not self._binary(message.get("bytes")):
+                    return
+                del message
+                continue
             if len(text) > max_bytes // 4 and len(text.encode()) > max_bytes:
                 self.close(protocol.CLOSE_TOO_BIG, f"frame over {max_bytes} bytes")
                 return
@@ -132,6 +134,26 @@ class LiveSocket(Channels):
             self.dispatch(*frame)
             # An idle socket waits here: keep nothing of the last frame alive.
             del message, text, frame
+
+    def _binary(self, data: bytes | None) -> bool:
+        """A binary frame: an upload chunk, or the socket closes (False)."""
+        limit = int(setting("UPLOADS")["MAX_CHUNK_SIZE"]) + 4 * 256 + protocol.BINARY_PUSH_HEADER
+        if not data:
+            self.close(protocol.CLOSE_UNSUPPORTED, "empty binary frame")
+            return False
+        if len(data) > limit:
+            self.close(protocol.CLOSE_TOO_BIG, f"binary frame over {limit} bytes")
+            return False
+        try:
+            join_ref, ref, topic, event, payload = protocol.decode_binary(data)
+        except MalformedFrame as exc:
+            self.close(protocol.CLOSE_UNSUPPORTED, f"malformed binary frame: {exc}")
+            return False
+        self.last_seen = time.monotonic()
+        if not self.dispatch_binary(join_ref, ref, topic, event, payload):
+            self.close(protocol.CLOSE_UNSUPPORTED, "binary frames are for upload chunks only")
+            return False
+        return self.state is SocketState.OPEN
 
     def close(self, code: int = protocol.CLOSE_NORMAL, reason: str = "") -> None:
         """Ask the socket to close; the serving task sends the close frame."""

@@ -42,6 +42,7 @@ class SessionUpdates:
             raise EventError("malformed event payload")
         kind = payload.get(protocol.EVENT_TYPE)
         value = event_params(kind, payload.get(protocol.VALUE), payload.get(protocol.META))
+        view.upload_entries_chosen(payload.get(protocol.UPLOADS))  # files a form chose
         watch = telemetry.stopwatch(telemetry.VIEW_EVENT)
         name = payload[protocol.EVENT_NAME]
         result = await call(view.handle_event, name, value)

@@ -42,20 +42,35 @@ class Channel:
         self.closed = False
         self._refs = itertools.count(1)
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        #: Frames on the socket's other topics (upload channels): (topic, event, payload).
+        self.others: list[tuple[str, str, Any]] = []
         self._reader = asyncio.get_running_loop().create_task(self._read())
 
     async def request(self, event: str, payload: Any, *, timeout: float) -> dict[str, Any]:
         """Send one frame and wait for its reply's payload (``status``, ``response``)."""
+        if event == protocol.PHX_JOIN:
+            self.join_ref = str(next(self._refs))
+            ref = self.join_ref
+        else:
+            ref = str(next(self._refs))
+        text = protocol.encode(self.join_ref, ref, self.topic, event, payload)
+        return await self.send_on(ref, text, timeout=timeout)
+
+    def next_ref(self) -> str:
+        """A ref for a frame on another topic of the same socket (upload channels)."""
+        return str(next(self._refs))
+
+    async def send_on(self, ref: str, frame: str | bytes, *, timeout: float) -> dict[str, Any]:
+        """Send an encoded frame (text, or a binary push) and wait for the reply to ``ref``."""
         if self.closed:
             raise SocketClosed("the socket is closed")
-        ref = str(next(self._refs))
-        if event == protocol.PHX_JOIN:
-            self.join_ref = ref
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[ref] = future
-        text = protocol.encode(self.join_ref, ref, self.topic, event, payload)
-        self.sent.append(text)
-        await self.transport.send(text)
+        if isinstance(frame, str):
+            self.sent.append(frame)
+            await self.transport.send(frame)
+        else:
+            await self.transport.send_bytes(frame)
         async with asyncio.timeout(timeout):
             return await future
 
@@ -81,9 +96,12 @@ class Channel:
                 self.on_close(message)
                 return
             raw = message.get("text") or ""
-            _join_ref, ref, _topic, event, payload = json.loads(raw)
+            _join_ref, ref, topic, event, payload = json.loads(raw)
             answers = event == protocol.PHX_REPLY and ref in self._pending
-            self.on_frame(event, payload, raw, answers)
+            if topic == self.topic:
+                self.on_frame(event, payload, raw, answers)
+            else:
+                self.others.append((topic, event, payload))
             if answers:
                 future = self._pending.pop(ref)
                 if not future.done():

@@ -70,6 +70,10 @@ class Transport:
     async def send(self, text: str) -> None:
         await self.to_app.put({"type": WS_RECEIVE, "text": text})
 
+    async def send_bytes(self, data: bytes) -> None:
+        """A binary frame, as the client's serializer sends an upload chunk."""
+        await self.to_app.put({"type": WS_RECEIVE, "bytes": data})
+
     async def receive(self) -> Message:
         return await self.from_app.get()
 

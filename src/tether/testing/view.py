@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup, Tag
 from tether import protocol, tokens
 from tether.errors import LiveTestError, SocketClosed, ViewCrashed
 from tether.live.registry import registry
-from tether.testing import pushes
+from tether.testing import pushes, uploads
 from tether.testing.channel import Channel
 from tether.testing.dom import describe, field_names
 from tether.testing.page import DeadPage
@@ -281,6 +281,20 @@ class LiveViewTest:
         if target is not None:
             touched.add(target)
         return await self._send_event(pushes.form_change(tag, name, fields, target, touched))
+
+    async def upload(
+        self, selector: str, name: str, files: list[uploads.FileSpec], *, timeout: float = 10.0
+    ) -> uploads.UploadResult:
+        """Choose ``files`` (name, bytes, type) in the form's ``live_file_input`` ``name``
+        and send them as the browser does: preflight, binary chunks, progress."""
+        form, event = self._binding(selector, protocol.BINDING_CHANGE)
+        entries = uploads.client_entries(files)
+        await self._send_event(uploads.choose(form, event, name, entries))
+        ref = str(uploads.file_input(self.element(selector), name)[protocol.ATTR_UPLOAD_REF])
+        assert self._channel is not None
+        return await uploads.send_files(
+            self._channel, self._request, ref, files, entries, timeout=timeout
+        )
 
     async def keydown(self, selector: str, key: str) -> dict[str, Any]:
         extra = {protocol.KEY: key}

@@ -1,4 +1,5 @@
-"""``{% load tether %}{% tether_scripts %}``: the CSRF meta tag and the client scripts."""
+"""``{% load tether %}{% tether_scripts %}``: the CSRF meta tag and the client scripts;
+``{% live_file_input %}`` and ``{% live_img_preview %}`` (``django/upload_tags.py``)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from tether.django import links
+from tether.django import links, upload_tags
 from tether.django.views import CLIENT_SCRIPT
 
 register = template.Library()
+register.tags.update(upload_tags.library.tags)  # live_file_input, live_img_preview
 
 # In DEBUG only: a connection banner and an overlay with the traceback of a crash.
 DEBUG_SCRIPT = "tether/debug.js"
