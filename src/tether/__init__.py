@@ -9,8 +9,10 @@ internal and may change between releases.
 
 from tether import telemetry
 from tether.asyncs import AsyncResult
+from tether.component import LiveComponent, send_update, send_update_after
 from tether.errors import (
     BadSignature,
+    ComponentError,
     ConfigurationError,
     EventError,
     FreezeError,
@@ -35,11 +37,13 @@ from tether.view import LiveView, event
 __all__ = [
     "AsyncResult",
     "BadSignature",
+    "ComponentError",
     "ConfigurationError",
     "EventError",
     "FreezeError",
     "InvalidToken",
     "JoinRefused",
+    "LiveComponent",
     "LiveView",
     "MalformedFrame",
     "Presence",
@@ -55,5 +59,7 @@ __all__ = [
     "UnknownTelemetryEvent",
     "UnsafeRedirect",
     "event",
+    "send_update",
+    "send_update_after",
     "telemetry",
 ]

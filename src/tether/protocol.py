@@ -156,6 +156,8 @@ class Mailbox(enum.Enum):
     PATCH = "patch"
     INFO = "info"
     ASYNC = "async"
+    # The client's component destroy handshake: (event name, payload).
+    CIDS = "cids"
 
 
 # WebSocket close codes.

@@ -1,4 +1,5 @@
-"""``{% load tether %}{% tether_scripts %}``: the CSRF meta tag and the client scripts."""
+"""``{% load tether %}``: ``{% tether_scripts %}`` (the CSRF meta tag and the client
+scripts) and ``{% live_component %}`` (``tether.django.components_tags``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from tether.django.components_tags import live_component
+
 register = template.Library()
+register.tag("live_component", live_component)
 
 SCRIPTS = (
     "tether/vendor/phoenix.min.js",
