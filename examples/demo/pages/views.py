@@ -24,6 +24,8 @@ DEMOS = [
     ("templates/nested", "Nested templates", "if, for and include nested; rows keyed by id"),
     ("templates/table", "Sortable table", "sorting sends row indices, not rows"),
     ("templates/form", "Live form", "a Django form validated as you type"),
+    ("components/cards", "Cards", "live components: each card edits and validates itself"),
+    ("components/contacts", "Contacts", "rows as components, loaded in one batch; a shared modal"),
     ("feedback", "Plain form", "a POST form with {% csrf_token %} inside a live page"),
     ("tether/dashboard", "Dashboard", "live figures of every process, built with Tether (staff)"),
 ]
