@@ -30,7 +30,7 @@ from django.utils.module_loading import import_string
 from tether.component import ComponentUpdate, LiveComponent, Target, class_path
 from tether.errors import ComponentError
 from tether.sync import call
-from tether.templates.components import Change, with_root_attrs
+from tether.templates.components import Change, component_refs, with_root_attrs
 from tether.templates.rendered import ComponentRef, Rendered
 
 Host = Any  # tether.view.Host: that module imports this one (through rendering)
@@ -120,7 +120,7 @@ class ComponentSet:
             self.entries[cid] = Entry(cls(cid, str(ident), self.host))
             self.ids[key] = cid
         self.placed[key] = cid
-        self.marked.discard(cid)
+        self._revive(cid)
         self.pending[cid] = assigns
         return ComponentRef(cid, self)
 
@@ -219,6 +219,16 @@ class ComponentSet:
 
     def will_destroy(self, cids: Iterable[int]) -> None:
         self.marked.update(cid for cid in cids if cid in self.entries)
+
+    def _revive(self, cid: int) -> None:
+        """A component placed again before the client confirmed its destruction is kept,
+        and so is everything inside it: change tracking may not place those again."""
+        if cid in self.marked:
+            self.marked.discard(cid)
+            entry = self.entries.get(cid)
+            if entry is not None and entry.tree is not None:
+                for child in component_refs(entry.tree):
+                    self._revive(child)
 
     def destroyed(self, cids: Iterable[int]) -> list[int]:
         """Delete the cids still marked; answer every asked cid that is gone now."""

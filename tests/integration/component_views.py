@@ -90,6 +90,10 @@ class Page(LiveView):
         self.nested = True
 
     @event
+    def hide_nested(self) -> None:
+        self.nested = False
+
+    @event
     def show_loader(self) -> None:
         self.loader = True
 

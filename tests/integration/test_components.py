@@ -180,3 +180,22 @@ async def test_a_css_selector_target_routes_to_the_component_it_selects(
     await view.click("#via-selector")  # outside every component, aimed into counter a
     assert view.text("#counter-a .count") == "1"
     assert view.text("#counter-b .count") == "0"
+
+
+async def test_reviving_a_component_keeps_the_components_inside_it(
+    live_client: LiveClient,
+) -> None:
+    view = await live_client.live("/components/page/")
+    await view.click("#nested")
+    await view.click("#nest-outer .toggle")
+    await view.click("#counter-deep .inc")
+    outer, inner = cid_of(view, "#nest-outer"), cid_of(view, "#counter-deep")
+    # The client removed both, and told the server it will destroy them...
+    await view._request("event", {"type": "click", "event": "hide_nested", "value": {}})
+    await view._request("cids_will_destroy", {"cids": [outer, inner]})
+    # ...but the outer one comes back first. Nothing renders the inner one again.
+    await view._request("event", {"type": "click", "event": "show_nested", "value": {}})
+    destroyed = await view._request("cids_destroyed", {"cids": [outer, inner]})
+    assert destroyed["response"] == {"cids": []}
+    await view.click("#counter-deep .inc")
+    assert view.text("#counter-deep .count") == "2"

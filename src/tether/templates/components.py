@@ -23,7 +23,7 @@ rows of the same card carry their statics once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from django.template.base import FilterExpression, Node
@@ -34,7 +34,7 @@ from tether.protocol import STATIC
 from tether.templates.deps import Deps
 from tether.templates.diff import component_diff
 from tether.templates.fragment import Changed, Slot
-from tether.templates.rendered import ComponentRef, Dynamic, Rendered
+from tether.templates.rendered import ComponentRef, Comprehension, Dynamic, Rendered
 
 Wire = dict[str, Any]
 
@@ -120,6 +120,21 @@ def components_wire(changes: Sequence[Change], held: Mapping[int, Rendered]) -> 
             out[str(cid)] = wire
             sent.setdefault(key, (cid, new))
     return out
+
+
+def component_refs(value: Dynamic) -> Iterator[int]:
+    """The cids of the components a tree places directly (not inside those components)."""
+    if isinstance(value, ComponentRef):
+        yield value.cid
+    elif isinstance(value, Rendered):
+        for item in value.dynamics:
+            if not isinstance(item, str):
+                yield from component_refs(item)
+    elif isinstance(value, Comprehension):
+        for row in value.rows:
+            for item in row:
+                if not isinstance(item, str):
+                    yield from component_refs(item)
 
 
 def with_root_attrs(html: str, attrs: Mapping[str, object]) -> str:
