@@ -229,8 +229,10 @@ class MultiSelect(LabView):
     @event
     def toggle_item(self, params: dict[str, Any]) -> None:
         clicked, value = params["clicked"], params.get("value")
-        chosen = [s for s in self.selected if s != clicked] if value is None else [*self.selected, value]
-        self.selected = sorted(chosen)
+        if value is None:  # unchecked: the client sends no value
+            self.selected = [s for s in self.selected if s != clicked]
+        else:
+            self.selected = sorted([*self.selected, value])
 
     @event
     def page_position_update(self) -> None:
