@@ -129,6 +129,8 @@ class LiveComponent(Assigns):
     """
 
     template_name: ClassVar[str] = ""
+    # A class in a template's context names a component: Django must not call it.
+    do_not_call_in_templates: ClassVar[bool] = True
     #: Assigns left out of the frozen state; rebuild them in ``update``.
     transient: ClassVar[Sequence[str]] = ()
 
