@@ -199,3 +199,30 @@ async def test_reviving_a_component_keeps_the_components_inside_it(
     assert destroyed["response"] == {"cids": []}
     await view.click("#counter-deep .inc")
     assert view.text("#counter-deep .count") == "2"
+
+
+async def test_the_demo_card_validates_in_its_own_form_and_the_board_saves_it(
+    live_client: LiveClient,
+) -> None:
+    view = await live_client.live("/components/cards/")
+    await view.click("#card-1 .edit")
+    await view.change("#card-1 form", {"title": ""})
+    assert view.text("#card-1 .error") == "A card needs a title."
+    assert not view.has_element("#card-2 form")
+    await view.submit("#card-1 form", {"title": "Buy oat milk", "body": "Two litres."})
+    await view.wait_for_element("#card-1 .title", "Buy oat milk")
+    await view.click("#card-2 .like")
+    assert (view.text("#card-2 .likes"), view.text("#card-1 .likes")) == ("1", "0")
+
+
+async def test_the_demo_contacts_load_every_row_in_one_batch(live_client: LiveClient) -> None:
+    from pages.components import ContactRow
+
+    ContactRow.batches.clear()
+    view = await live_client.live("/components/contacts/")
+    assert ContactRow.batches == [3, 3]  # the dead render and the join: one call each
+    assert view.text("#contact-1 .email") == "ada@engine.org (non-profit)"
+    await view.click("#contact-3 .edit")
+    await view.submit("#contact-3 form", {"email": "alan@turing.org"})
+    await view.wait_for_element("#contact-3 .email", "alan@turing.org (non-profit)")
+    assert ContactRow.batches[-1] == 1  # only the saved row was given new arguments
