@@ -63,11 +63,15 @@ def _overrides(cls: type[LiveComponent], name: str) -> bool:
 
 
 class Entry:
-    __slots__ = ("component", "mounted", "tree")
+    __slots__ = ("component", "mounted", "ref", "tree")
 
-    def __init__(self, component: LiveComponent, *, mounted: bool = False) -> None:
+    def __init__(
+        self, component: LiveComponent, ref: ComponentRef, *, mounted: bool = False
+    ) -> None:
         self.component = component
         self.mounted = mounted
+        # One reference per component: a parent placing it again keeps its tree unchanged.
+        self.ref = ref
         # What the client holds for this cid; None until sent.
         self.tree: Rendered | None = None
 
@@ -75,7 +79,17 @@ class Entry:
 class ComponentSet:
     """One view's components; see the module docstring."""
 
-    __slots__ = ("_sent", "entries", "host", "ids", "marked", "next_cid", "pending", "placed")
+    __slots__ = (
+        "__weakref__",
+        "_sent",
+        "entries",
+        "host",
+        "ids",
+        "marked",
+        "next_cid",
+        "pending",
+        "placed",
+    )
 
     def __init__(self, host: Host, next_cid: int = 1) -> None:
         self.host = host
@@ -117,12 +131,12 @@ class ComponentSet:
         if cid is None:
             cid = self.next_cid
             self.next_cid += 1
-            self.entries[cid] = Entry(cls(cid, str(ident), self.host))
+            self.entries[cid] = Entry(cls(cid, str(ident), self.host), ComponentRef(cid, self))
             self.ids[key] = cid
         self.placed[key] = cid
         self._revive(cid)
         self.pending[cid] = assigns
-        return ComponentRef(cid, self)
+        return self.entries[cid].ref
 
     def send_update(self, message: ComponentUpdate) -> bool:
         """Queue ``send_update``'s assigns; False when no such component lives."""
@@ -277,7 +291,7 @@ class ComponentSet:
             for name, value in assigns.items():
                 object.__setattr__(component, name, value)
             object.__setattr__(component, "myself", Target(cid))
-            self.entries[cid] = Entry(component, mounted=True)
+            self.entries[cid] = Entry(component, ComponentRef(cid, self), mounted=True)
             self.ids[(component_cls, ident)] = cid
         return self
 

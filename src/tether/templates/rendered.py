@@ -11,6 +11,7 @@ reference, which is what makes diffing cheap.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Hashable, Sequence
 from typing import Any, Protocol, TypeAlias
 
@@ -199,16 +200,21 @@ class ComponentRef(_Html):
     """A live component in its parent's dynamics: on the wire, just its cid.
 
     Its HTML (for the dead render) is its current tree, which its ``source``
-    holds: the parent's tree does not change when only the component does."""
+    holds: the parent's tree does not change when only the component does.
+    The source is held weakly: it holds the trees that hold these references,
+    and a cycle would outlive its view until a full collection."""
 
-    __slots__ = ("cid", "source")
+    __slots__ = ("_source", "cid")
 
     def __init__(self, cid: int, source: ComponentSource) -> None:
         self.cid = cid
-        self.source = source
+        self._source = weakref.ref(source)
 
     def write(self, out: list[str]) -> None:
-        self.source.write_component(self.cid, out)
+        source = self._source()
+        if source is None:
+            raise ReferenceError(f"component {self.cid} outlived its view")
+        source.write_component(self.cid, out)
 
     def balanced(self) -> bool:
         return True  # a component renders exactly one element (checked when it renders)
