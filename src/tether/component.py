@@ -47,12 +47,15 @@ if TYPE_CHECKING:
 
 
 class _Unattached:
-    """Before the renderer attaches the view's host (and in the dead render)."""
+    """A component made outside a view (in a unit test): nothing is connected."""
 
     connected = False
 
     def send(self, message: Any, delay: float = 0.0, *, repeat: bool = False) -> Any:
-        return None
+        return self  # a timer that was never started
+
+    def cancel(self) -> None:
+        pass
 
     def start_async(self, name: str, fn: Callable[..., Any], args: Any, *, assign: bool) -> None:
         pass

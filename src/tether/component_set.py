@@ -29,6 +29,7 @@ from django.utils.module_loading import import_string
 
 from tether.component import ComponentUpdate, LiveComponent, Target, class_path
 from tether.errors import ComponentError
+from tether.protocol import ATTR_COMPONENT
 from tether.sync import call
 from tether.templates.components import Change, component_refs, with_root_attrs
 from tether.templates.rendered import ComponentRef, Rendered
@@ -227,7 +228,7 @@ class ComponentSet:
         entry = self.entries.get(cid)
         if entry is None or entry.tree is None:
             raise ComponentError(f"component {cid} has not rendered")
-        out.append(with_root_attrs(entry.tree.to_html(), {"data-phx-component": cid}))
+        out.append(with_root_attrs(entry.tree.to_html(), {ATTR_COMPONENT: cid}))
 
     # -- the client's destroy handshake -------------------------------------------
 

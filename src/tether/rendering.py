@@ -40,7 +40,7 @@ Wire = dict[str, Any]
 
 
 class ViewRenderer:
-    __slots__ = ("_view", "engine", "extra", "in_thread", "live", "template", "tree")
+    __slots__ = ("_trimmed", "_view", "engine", "extra", "in_thread", "live", "template", "tree")
 
     def __init__(self, view_cls: type[LiveView], request: HttpRequest) -> None:
         if not view_cls.template_name:
@@ -51,11 +51,9 @@ class ViewRenderer:
         self.extra: dict[str, Any] = {}
         for processor in self.engine.template_context_processors:
             self.extra.update(processor(request))
-        deps = self.live.fragment.deps
-        if not deps.any:
-            # Keep only what the template reads: an open page should hold no
-            # permission wrapper or message storage it never shows.
-            self.extra = {k: v for k, v in self.extra.items() if k in deps.names}
+        # Trimmed to what the template reads after the first render, unless
+        # the page has components: their templates may read any of it.
+        self._trimmed = False
         # Set once a render touched the sync ORM; later renders go to a thread directly.
         self.in_thread = False
         # What the client holds now; None until the first render (or after an idle thaw).
@@ -100,9 +98,19 @@ class ViewRenderer:
                 await components.settle(self._render_component)
                 if previous is None:
                     components.prune_unplaced()
+            elif not self._trimmed:
+                self._trim()
         finally:
             self._view = None
         return tree
+
+    def _trim(self) -> None:
+        """Keep only what the template reads: an open page should hold no
+        permission wrapper or message storage it never shows."""
+        self._trimmed = True
+        deps = self.live.fragment.deps
+        if not deps.any:
+            self.extra = {k: v for k, v in self.extra.items() if k in deps.names}
 
     # -- components ------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from django.http import HttpRequest
 from django.urls import path
 
-from tether import AsyncResult, LiveComponent, LiveView, event, send_update
+from tether import LiveComponent, LiveView, event, send_update
 from tether.component_set import live_components
 
 
@@ -114,5 +114,3 @@ urlpatterns = [
     path("components/page/", Page.as_view()),
     path("components/duplicate/", Duplicate.as_view()),
 ]
-
-__all__ = ["AsyncResult"]

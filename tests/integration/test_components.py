@@ -226,3 +226,21 @@ async def test_the_demo_contacts_load_every_row_in_one_batch(live_client: LiveCl
     await view.submit("#contact-3 form", {"email": "alan@turing.org"})
     await view.wait_for_element("#contact-3 .email", "alan@turing.org (non-profit)")
     assert ContactRow.batches[-1] == 1  # only the saved row was given new arguments
+
+
+async def test_component_templates_see_the_context_processors_values(
+    live_client: LiveClient,
+) -> None:
+    view = await live_client.live("/components/page/")  # its own template never reads user
+    assert view.text("#counter-a .anonymous") == "True"
+
+
+async def test_a_page_without_components_keeps_only_what_its_template_reads(
+    live_client: LiveClient,
+) -> None:
+    from tether.live.registry import registry
+
+    view = await live_client.live("/counter/")
+    (session,) = [s.sessions[view.topic] for s in registry.sockets if view.topic in s.sessions]
+    assert "perms" not in session.renderer.extra
+    assert "messages" not in session.renderer.extra

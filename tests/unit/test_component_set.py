@@ -18,14 +18,16 @@ ENGINE = Engine(libraries={"tether": "tether.django.templatetags.tether"})
 
 
 class Tile(LiveComponent):
+    """Async hooks: a plain def would run in a thread, which wants a database here."""
+
     template_name = "tile.html"
     batches: ClassVar[list[int]] = []
 
-    def mount(self) -> None:
+    async def mount(self) -> None:  # type: ignore[override]
         self.clicks = 0
 
     @classmethod
-    def update_many(cls, pairs: list[tuple[dict[str, Any], Tile]]) -> None:
+    async def update_many(cls, pairs: list[tuple[dict[str, Any], Tile]]) -> None:  # type: ignore[override]
         cls.batches.append(len(pairs))
         for assigns, tile in pairs:
             tile.update(assigns)
