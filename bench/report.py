@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench.components import report_rows as component_rows
 from bench.streams import report_rows as stream_rows
 from bench.uploads import report_rows as upload_rows
 
@@ -171,6 +172,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         out.append(("wire: 1 cell of 200 rows", NA, GOALS["wire_cell"], tab.get("error", "")))
     out += stream_rows(figures)
     out += upload_rows(figures)
+    out += component_rows(figures)
 
     dead = figures.get("dead_render", {})
     live_rps = dead.get("live", {}).get("requests_per_second")

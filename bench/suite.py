@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import components as bench_components
 from bench import dashboard, flood, servers, shutdown, table
 from bench import streams as bench_streams
 from bench import uploads as bench_uploads
@@ -136,6 +137,7 @@ class Suite:
         steps: list[tuple[str, Callable[[], None]]] = [
             ("wire size: 200-row table, in-process", self.table),
             ("streams: insert frame, chat page memory", self.streams),
+            ("components: click frame in 1 of 100, page memory", self.components),
             ("client JavaScript bytes", self.client_js),
             ("memory per open page, round trip, wire size", self.memory),
             ("memory per bare WebSocket (the limit)", self.echo),
@@ -203,6 +205,9 @@ class Suite:
 
     def streams(self) -> None:
         self.figures["streams"] = bench_streams.measure(self.db.path, servers.ROOT)
+
+    def components(self) -> None:
+        self.figures["components"] = bench_components.measure(servers.ROOT)
 
     def client_js(self) -> None:
         names = ["vendor/phoenix.min.js", "vendor/phoenix_live_view.min.js", "tether.js"]

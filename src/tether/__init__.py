@@ -9,8 +9,10 @@ internal and may change between releases.
 
 from tether import telemetry
 from tether.asyncs import AsyncResult
+from tether.component import LiveComponent, send_update, send_update_after
 from tether.errors import (
     BadSignature,
+    ComponentError,
     ConfigurationError,
     EventError,
     FreezeError,
@@ -37,11 +39,13 @@ __all__ = [
     "JS",
     "AsyncResult",
     "BadSignature",
+    "ComponentError",
     "ConfigurationError",
     "EventError",
     "FreezeError",
     "InvalidToken",
     "JoinRefused",
+    "LiveComponent",
     "LiveView",
     "MalformedFrame",
     "Presence",
@@ -57,5 +61,7 @@ __all__ = [
     "UnknownTelemetryEvent",
     "UnsafeRedirect",
     "event",
+    "send_update",
+    "send_update_after",
     "telemetry",
 ]

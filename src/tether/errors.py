@@ -17,6 +17,7 @@
     ├── StreamError               an unknown stream, or an item with no DOM id (also ValueError)
     ├── UploadError               an upload used wrongly: unknown name or entry, consumed while
     │                             in progress, allowed again with active entries (also ValueError)
+    ├── ComponentError            a live component used wrongly (duplicate id, no single root...)
     ├── StateError
     │   ├── FreezeError           a view's state cannot be frozen (also TypeError)
     │   └── ThawRefused           frozen state that is not this view's, or stale (also ValueError)
@@ -158,3 +159,8 @@ class SocketClosed(LiveTestError):
 class UnmergeableDiff(LiveTestError):
     """A diff the test client cannot merge: the browser's client would crash on it,
     or it uses what the test client does not model (components)."""
+
+
+class ComponentError(TetherError):
+    """A live component used wrongly: no ``id``, a duplicate id, no single root element,
+    an unknown class, or ``{% live_component %}`` outside a live view."""

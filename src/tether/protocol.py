@@ -241,6 +241,8 @@ class Mailbox(enum.Enum):
     ASYNC = "async"
     ALLOW_UPLOAD = "allow_upload"
     PROGRESS = "progress"
+    # The client's component destroy handshake: (event name, payload).
+    CIDS = "cids"
 
 
 # WebSocket close codes.

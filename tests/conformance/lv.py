@@ -41,3 +41,16 @@ def list_items(page: Any) -> list[dict[str, str]]:
 
 def ids(rows: list[dict[str, str]]) -> list[str]:
     return [row["id"] for row in rows]
+
+
+def page_errors(page: Any) -> list[Any]:
+    """Uncaught errors in the page from now on (Phoenix's specs expect none)."""
+    errors: list[Any] = []
+    page.on("pageerror", lambda error: errors.append(error))
+    return errors
+
+
+def console_lines(page: Any) -> list[str]:
+    lines: list[str] = []
+    page.on("console", lambda message: lines.append(message.text))
+    return lines

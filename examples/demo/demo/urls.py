@@ -45,6 +45,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="logout"),
     path("tether/dashboard/", include("tether.dashboard.urls")),
+    path("components/", include("pages.component_urls")),
 ]
 # Uploaded media, served by Django itself while DEBUG (the demo).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -26,6 +26,8 @@ DEMOS = [
     ("templates/table", "Sortable table", "sorting sends row indices, not rows"),
     ("templates/form", "Live form", "a Django form validated as you type"),
     ("js", "JS commands", "show, hide, classes, attributes, focus and push, built in Python"),
+    ("components/cards", "Cards", "live components: each card edits and validates itself"),
+    ("components/contacts", "Contacts", "rows as components, loaded in one batch; a shared modal"),
     ("feedback", "Plain form", "a POST form with {% csrf_token %} inside a live page"),
     ("tether/dashboard", "Dashboard", "live figures of every process, built with Tether (staff)"),
 ]

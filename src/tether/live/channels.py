@@ -105,10 +105,8 @@ class Channels:
             self.sessions.pop(topic, None)
             self.owner.spawn(session.close())
         elif event in (protocol.CIDS_WILL_DESTROY, protocol.CIDS_DESTROYED):
-            cids = payload.get(protocol.CIDS, []) if isinstance(payload, dict) else []
-            self.push(
-                protocol.reply(join_ref, ref, topic, protocol.STATUS_OK, {protocol.CIDS: cids})
-            )
+            # In order with the view's other work (live/components.py answers).
+            session.enqueue(Mailbox.CIDS, ref, (event, payload))
         else:
             self._refuse(join_ref, ref, topic, f"unknown event {event!r}")
 

@@ -2,7 +2,8 @@
 
 ``tether.state`` turns a ``Frozen`` record into signed bytes and back (pure)
 and keeps them in a store. This module is the session's side: what goes into
-the record (assigns, flash, URL, the topics and presences to relink), when a
+the record (assigns, flash, URL, the topics and presences to relink, the view's
+components), when a
 store failure is only logged (a dead Redis must never keep a socket from
 closing, nor a page from mounting fresh), and how a thawed record is put
 back onto a new view instance.
@@ -18,6 +19,7 @@ import weakref
 from django.http import HttpRequest
 
 from tether import telemetry
+from tether.component_set import ComponentSet, frozen_components
 from tether.conf import setting
 from tether.django.views import user_id
 from tether.errors import FreezeError, ThawRefused
@@ -48,6 +50,7 @@ def frozen_blob(
         flash=view.flash,
         topics=host.topics,
         presences=host.presences,
+        components=frozen_components(view),
     )
     try:
         return freeze(state, transient=tuple(view_cls.transient))
@@ -147,6 +150,8 @@ async def thaw_into(
         return None
     for name, value in state.assigns.items():
         object.__setattr__(view, name, value)
+    if state.components is not None:
+        object.__setattr__(view, "_components", ComponentSet.thaw(state.components, host))
     view.restore_flash(state.flash)
     if relink:
         await host.relink(state.topics, state.presences)

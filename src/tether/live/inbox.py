@@ -27,7 +27,7 @@ logger = logging.getLogger("tether.inbox")
 
 Item = tuple[Mailbox, str | None, Any]
 
-_FROM_CLIENT = frozenset({Mailbox.JOIN, Mailbox.EVENT, Mailbox.PATCH})
+_FROM_CLIENT = frozenset({Mailbox.JOIN, Mailbox.EVENT, Mailbox.PATCH, Mailbox.CIDS})
 
 
 class Inbox:

@@ -25,11 +25,13 @@ from django.core.exceptions import SynchronousOnlyOperation
 from django.http import HttpRequest
 
 from tether import protocol, telemetry, tokens, watchdog
+from tether.component import ComponentUpdate
 from tether.conf import setting
 from tether.effects import NavKind, checked_url
 from tether.errors import EventError, JoinRefused
 from tether.live import freezing
 from tether.live.checkpoints import Outcome, checkpoints
+from tether.live.components import cids_reply
 from tether.live.host import ViewHost
 from tether.live.inbox import Inbox
 from tether.live.join import admit
@@ -253,6 +255,8 @@ class LiveSession(SessionUpdates):
             await self._event(view, ref, payload)
         elif kind in UPLOAD_STEPS:
             await upload_step(self, view, kind, ref, payload, self.scope)
+        elif kind is Mailbox.INFO and isinstance(payload, ComponentUpdate):
+            await self._component_update(view, payload)
         elif kind is Mailbox.INFO:
             broadcast = payload if isinstance(payload, Message) else None
             if broadcast is not None and isinstance(broadcast.payload, PresenceDiff):
@@ -263,12 +267,10 @@ class LiveSession(SessionUpdates):
             sent = await self._push_update(view, broadcast)
             watch.view_done(self.view_cls, sent, broadcast=broadcast is not None)
         elif kind is Mailbox.ASYNC:
-            name, outcome, assign = payload
-            if assign:
-                setattr(view, name, outcome)
-            else:
-                await call(view.handle_async, name, outcome)
+            await self._async_done(view, payload)
             await self._push_update(view)
+        elif kind is Mailbox.CIDS:
+            self._reply(ref, protocol.STATUS_OK, cids_reply(view, *payload))
         elif kind is Mailbox.PATCH:
             url = payload.get(protocol.URL) if isinstance(payload, dict) else None
             if not isinstance(url, str):

@@ -4,7 +4,7 @@ Every handler of a session ends here. ``_update`` drains what the handler
 asked for besides assigns (a patch is followed through ``handle_params``),
 renders only what changed and folds navigation into the reply as the client
 expects it; ``_push_update`` sends the same as server pushes after
-``handle_info`` or a load, with a broadcast's diff encoded once for every
+``handle_info``, a load or a ``send_update``, with a broadcast's diff encoded once for every
 view that renders the same one (``live/shared.py``).
 """
 
@@ -13,8 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from tether import protocol, telemetry
+from tether.component import ComponentLoad, ComponentUpdate
 from tether.effects import NavKind
 from tether.errors import EventError
+from tether.live import components
 from tether.live.navigation import nav_payload, settle_params
 from tether.live.payloads import event_params
 from tether.live.shared import shared_payloads
@@ -45,7 +47,10 @@ class SessionUpdates:
         view.upload_entries_chosen(payload.get(protocol.UPLOADS))  # files a form chose
         watch = telemetry.stopwatch(telemetry.VIEW_EVENT)
         name = payload[protocol.EVENT_NAME]
-        result = await call(view.handle_event, name, value)
+        if protocol.CID in payload:
+            result = await components.component_event(view, payload[protocol.CID], name, value)
+        else:
+            result = await call(view.handle_event, name, value)
         watch.lap()
         reply = result if kind == protocol.TYPE_HOOK and isinstance(result, dict) else None
         response = await self._update(view, reply=reply)
@@ -86,6 +91,20 @@ class SessionUpdates:
                     protocol.encode(self.join_ref, None, self.topic, event, response[event])
                 )
         return len(encoded)
+
+    async def _async_done(self, view: LiveView, payload: Any) -> None:
+        """A load finished: its value to the view, or to the component that started it."""
+        name, outcome, assign = payload
+        if isinstance(name, ComponentLoad):
+            await components.async_done(view, name, outcome, assign)
+        elif assign:
+            setattr(view, name, outcome)
+        else:
+            await call(view.handle_async, name, outcome)
+
+    async def _component_update(self, view: LiveView, message: ComponentUpdate) -> None:
+        await components.component_update(view, message)
+        await self._push_update(view)
 
     def _reply(self, ref: str | None, status: str, response: Any) -> None:
         self.transport.push(protocol.reply(self.join_ref, ref, self.topic, status, response))

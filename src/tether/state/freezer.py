@@ -34,6 +34,8 @@ class Frozen:
     topics: list[str] = field(default_factory=list)
     presences: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     frozen_at: float = 0.0
+    # The view's live components (``ComponentSet.freeze()``), None without any.
+    components: Any = None
 
 
 def freeze(state: Frozen, *, transient: tuple[str, ...] = ()) -> bytes:

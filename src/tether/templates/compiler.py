@@ -5,7 +5,8 @@ compiler a ``Loader`` for what a template brings in (includes, blocks).
 
 Text becomes statics. Variables and tags become slots that know the root names
 they read. ``if``, ``for``, ``with``, ``include``, ``extends``/``block`` and
-``autoescape`` become nested trees; every other tag is rendered by Django as
+``autoescape`` become nested trees, ``live_component`` a component slot
+(``components.py``); every other tag is rendered by Django as
 one opaque slot, with the names its arguments read when it is one of Django's
 own tags, or every name when it is not (unless it declares ``tether_reads``).
 """
@@ -54,6 +55,7 @@ from django.template.library import TagHelperNode
 from django.template.loader_tags import BlockNode, ExtendsNode, IncludeNode, construct_relative_path
 from django.templatetags import i18n, l10n, static, tz
 
+from tether.templates.components import ComponentSlot, LiveComponentNode
 from tether.templates.deps import (
     ANY,
     NONE,
@@ -181,6 +183,9 @@ class Compiler:
             return BlockSlot(self.loader, node)
         if kind is AutoEscapeControlNode:
             return AutoescapeSlot(bool(node.setting), self.fragment(node.nodelist))
+        if kind is LiveComponentNode:
+            exprs = [node.component, node.ident, *node.kwargs.values()]
+            return ComponentSlot(node, self.reads(set().union(*map(_names_of, exprs))))
         return self.opaque(node)
 
     def variable(self, node: VariableNode) -> Slot:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tether.protocol import (
+    COMPONENTS,
     EVENTS,
     KEYED,
     KEYED_COUNT,
@@ -24,7 +25,14 @@ from tether.protocol import (
     TEMPLATES,
     TITLE,
 )
-from tether.templates.rendered import Comprehension, Dynamic, Rendered, Row, Statics
+from tether.templates.rendered import (
+    ComponentRef,
+    Comprehension,
+    Dynamic,
+    Rendered,
+    Row,
+    Statics,
+)
 
 Wire = dict[str, Any]
 
@@ -38,13 +46,36 @@ class _Templates:
         self.index: dict[int, int] = {}
         self.table: dict[str, list[str]] = {}
 
-    def ref(self, statics: Statics) -> int:
+    def ref(self, statics: Statics) -> int | list[str]:
         position = self.index.get(id(statics))
         if position is None:
             position = len(self.table)
             self.index[id(statics)] = position
             self.table[str(position)] = list(statics.parts)
         return position
+
+
+class _Inline(_Templates):
+    """Statics written in place: a component's tree carries no table of its own.
+
+    A component sharing another's statics is merged onto that one's tree by
+    the client; a table of its own would clash with the other's indexes."""
+
+    __slots__ = ()
+
+    def ref(self, statics: Statics) -> list[str]:
+        return list(statics.parts)
+
+
+def component_diff(old: Rendered | None, new: Rendered) -> Wire:
+    """A component's entry in ``"c"``: what turns ``old`` into ``new``, statics inline.
+
+    Unlike a view's root, it keeps ``"r"``: the client marks the root element
+    with the component's cid. ``old`` may be another component's tree of the
+    same template (the client merges onto that one when told ``"s": cid``)."""
+    if old is None or old.statics is not new.statics:
+        return _full_tree(new, _Inline())
+    return _diff_tree(old, new, _Inline())
 
 
 def diff(old: Rendered | None, new: Rendered) -> Wire:
@@ -71,8 +102,11 @@ def message(
     title: str | None = None,
     events: Sequence[tuple[str, Any]] = (),
     reply: dict[str, Any] | None = None,
+    components: Wire | None = None,
 ) -> Wire:
     """Everything the client merges after a join or an update, in one map.
+
+    ``components`` is the ``"c"`` map of the components rendered with it.
 
     ``new`` is None when nothing was rendered again. A join's ``rendered``
     keeps the root flag ``"r"``; at the top of an update the client reads
@@ -84,6 +118,8 @@ def message(
         out = diff(old, new)
         if old is None and not join:
             out.pop(ROOT, None)
+    if components:
+        out[COMPONENTS] = components
     if title is not None:
         out[TITLE] = title
     if events:
@@ -98,6 +134,8 @@ def _full(value: Dynamic, templates: _Templates) -> Any:
         return value
     if isinstance(value, Rendered):
         return _full_tree(value, templates)
+    if isinstance(value, ComponentRef):
+        return value.cid
     return _full_comprehension(value, templates)
 
 
@@ -151,6 +189,9 @@ def _diff_value(old: Dynamic | None, new: Dynamic, templates: _Templates) -> Any
             out = _diff_tree(old, new, templates)
             return out if out else _SAME
         return _full_tree(new, templates)
+    if isinstance(new, ComponentRef):
+        # The component's own changes travel in "c"; here only which one sits there.
+        return _SAME if isinstance(old, ComponentRef) and old.cid == new.cid else new.cid
     if isinstance(old, Comprehension) and old.statics is new.statics:
         if new.stream is not None:
             out = _stream_update(new, templates)

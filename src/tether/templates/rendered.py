@@ -2,20 +2,22 @@
 
 A ``Rendered`` is one template fragment: its ``statics`` (shared by every
 render of that fragment, compared by identity) interleaved with its
-``dynamics``. A dynamic is a string, a nested ``Rendered`` or a
-``Comprehension`` (the rows of a ``{% for %}``). Trees are immutable once
-built: a re-render reuses unchanged subtrees by reference, which is what makes
-diffing cheap.
+``dynamics``. A dynamic is a string, a nested ``Rendered``, a
+``Comprehension`` (the rows of a ``{% for %}``) or a ``ComponentRef`` (a live
+component, sent as its cid; its own tree lives in the view's component set).
+Trees are immutable once built: a re-render reuses unchanged subtrees by
+reference, which is what makes diffing cheap.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Hashable, Sequence
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from tether.templates.shape import Need, Shape, analyze, is_balanced_text, is_inert
 
-Dynamic: TypeAlias = "str | Rendered | Comprehension"
+Dynamic: TypeAlias = "str | Rendered | Comprehension | ComponentRef"
 Row: TypeAlias = "Sequence[Dynamic]"
 
 
@@ -186,3 +188,39 @@ class Comprehension(_Html):
 
     def __repr__(self) -> str:
         return f"Comprehension({list(self.statics.parts)!r}, {list(self.rows)!r})"
+
+
+class ComponentSource(Protocol):
+    """Whoever holds the trees of a view's components (``tether.component_set``)."""
+
+    def write_component(self, cid: int, out: list[str]) -> None: ...
+
+
+class ComponentRef(_Html):
+    """A live component in its parent's dynamics: on the wire, just its cid.
+
+    Its HTML (for the dead render) is its current tree, which its ``source``
+    holds: the parent's tree does not change when only the component does.
+    The source is held weakly: it holds the trees that hold these references,
+    and a cycle would outlive its view until a full collection."""
+
+    __slots__ = ("_source", "cid")
+
+    def __init__(self, cid: int, source: ComponentSource) -> None:
+        self.cid = cid
+        self._source = weakref.ref(source)
+
+    def write(self, out: list[str]) -> None:
+        source = self._source()
+        if source is None:
+            raise ReferenceError(f"component {self.cid} outlived its view")
+        source.write_component(self.cid, out)
+
+    def balanced(self) -> bool:
+        return True  # a component renders exactly one element (checked when it renders)
+
+    def inert(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return f"ComponentRef({self.cid})"

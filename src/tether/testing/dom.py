@@ -78,13 +78,20 @@ def element_meta(tag: Tag, extra: Mapping[str, Any] | None = None) -> dict[str, 
 
 
 def component_id(tag: Tag) -> int | None:
-    """The ``cid`` the client targets: a numeric ``phx-target``, or the enclosing component."""
+    """The ``cid`` the client targets: a numeric ``phx-target``, or for a CSS
+    selector the component enclosing the element it selects (none: the view)."""
     target = tag.get(protocol.BINDING_TARGET)
     if isinstance(target, str) and target.isdigit():
         return int(target)
-    if target is None:
+    if not isinstance(target, str):
         return None
-    for node in [tag, *tag.parents]:
+    root = tag
+    while root.parent is not None:
+        root = root.parent
+    selected = root.select_one(target)
+    if selected is None:
+        return None
+    for node in [selected, *selected.parents]:
         cid = node.get(protocol.ATTR_COMPONENT) if isinstance(node, Tag) else None
         if isinstance(cid, str) and cid.isdigit():
             return int(cid)

@@ -3,9 +3,16 @@
 ``ClientTree`` merges wire diffs the way ``rendered.js`` does (``mutableMerge``,
 ``mergeKeyed`` with moves, the statics table ``"p"``) and turns the result into
 HTML the way its ``toString`` does, minus the ``data-phx-*`` attributes the
-real client adds to root elements. Components (``"c"``) are not modelled. A
-diff the real client would crash on, or one the model does not cover, raises
-``UnmergeableDiff``: a test must never pass on what a browser could not show.
+real client adds to root elements, except a component's ``data-phx-component``.
+
+Components (``"c"``) merge as in ``mergeDiff``/``cachedFindComponent``: an
+entry whose ``"s"`` is a cid is merged onto that component's tree (positive:
+as merged in this same diff, negative: as held before it), keeping its
+statics; a cid in the dynamics renders that component, its root element
+marked with its cid. ``prune`` forgets components, as the client does once
+the server confirms ``cids_destroyed``. A diff the real client would crash
+on, or one the model does not cover, raises ``UnmergeableDiff``: a test must
+never pass on what a browser could not show.
 
 Streams: like ``rendered.js``, rendering a stream's rows consumes them (the
 comprehension keeps its statics and no rows); the rows then live in the page
@@ -20,17 +27,20 @@ from typing import Any
 
 from tether.errors import UnmergeableDiff
 from tether.protocol import (
+    ATTR_COMPONENT,
     COMPONENTS,
     EVENTS,
     KEYED,
     KEYED_COUNT,
     KEYED_MOVED,
     REPLY,
+    ROOT,
     STATIC,
     STREAM,
     TEMPLATES,
     TITLE,
 )
+from tether.templates.components import with_root_attrs
 from tether.testing.stream_dom import StreamDom
 
 Tree = dict[str, Any]
@@ -47,6 +57,9 @@ class ClientTree:
         # The page as last rendered; a view with streams keeps its DOM instead.
         self._html = ""
         self.dom: StreamDom | None = None
+        self.components: dict[int, Tree] = {}
+        # The cids the last render reached from the root.
+        self.shown: set[int] = set()
         if rendered is not None:
             self.merge(rendered)
 
@@ -59,15 +72,17 @@ class ClientTree:
         title = diff.pop(TITLE, None)
         if title is not None:
             self.title = title
-        if COMPONENTS in diff:
-            raise UnmergeableDiff("components are not modelled")
+        new_components = diff.pop(COMPONENTS, None)
         templates = diff.pop(TEMPLATES, None)
         self.rendered = _mutable_merge(self.rendered, diff)
         # The client resolves template references when it next renders.
         _resolve(self.rendered, templates)
+        if new_components:
+            self._merge_components(new_components)
         out: list[str] = []
         streams: list[list[Any]] = []
-        _write(self.rendered, out, streams)
+        self.shown = set()
+        _write(self.rendered, out, streams, self)
         self._html = "".join(out)
         if streams and self.dom is None:
             self.dom = StreamDom()
@@ -76,6 +91,65 @@ class ClientTree:
 
     def to_html(self) -> str:
         return self._html if self.dom is None else self.dom.to_html()
+
+    def prune(self, cids: list[int]) -> None:
+        for cid in cids:
+            self.components.pop(cid, None)
+
+    def _merge_components(self, new: Tree) -> None:
+        old = self.components
+        cache: dict[int, Tree] = {}
+
+        def find(cid: int) -> Tree:
+            if cid in cache:
+                return cache[cid]
+            entry = new.get(str(cid))
+            if entry is None:
+                raise UnmergeableDiff(f"'s' names component {cid}, absent from the diff")
+            ref = entry.get(STATIC)
+            if isinstance(ref, int) and not isinstance(ref, bool):
+                base = find(ref) if ref > 0 else old.get(-ref)
+                if base is None:
+                    raise UnmergeableDiff(f"'s' names component {-ref}, which the client lacks")
+                merged = _clone_merge(base, entry)
+                merged[STATIC] = base[STATIC]
+            elif STATIC in entry or cid not in old:
+                merged = entry
+            else:
+                merged = _clone_merge(old[cid], entry)
+            cache[cid] = merged
+            return merged
+
+        resolved = {int(cid): find(int(cid)) for cid in new}
+        old.update(resolved)
+
+    def write_component(self, cid: int, out: list[str], streams: list[list[Any]]) -> None:
+        tree = self.components.get(cid)
+        if tree is None:
+            # rendered.js throws: "Cannot continue render due to missing component".
+            raise UnmergeableDiff(f"no component for cid {cid}")
+        self.shown.add(cid)
+        _resolve(tree, tree.pop(TEMPLATES, None))
+        inner: list[str] = []
+        _write(tree, inner, streams, self)
+        html = "".join(inner)
+        if tree.get(ROOT):
+            html = with_root_attrs(html, {ATTR_COMPONENT: cid})
+        out.append(html)
+
+
+def _clone_merge(target: Tree, source: Tree) -> Tree:
+    """A merged copy; neither argument changes (rendered.js ``cloneMerge``)."""
+    if KEYED in source:
+        merged = copy.deepcopy(target)
+        _merge_keyed(merged, copy.deepcopy(source))
+        return merged
+    merged = {**copy.deepcopy(target), **copy.deepcopy(source)}
+    for key, value in source.items():
+        current = target.get(key)
+        if isinstance(value, dict) and STATIC not in value and isinstance(current, dict):
+            merged[key] = _clone_merge(current, value)
+    return merged
 
 
 def _is_object(value: Any) -> bool:
@@ -150,12 +224,12 @@ def _resolve(node: Any, templates: Tree | None) -> None:
             _resolve(value, templates)
 
 
-def _write(node: Tree, out: list[str], streams: list[list[Any]]) -> None:
+def _write(node: Tree, out: list[str], streams: list[list[Any]], tree: ClientTree) -> None:
     statics: list[str] = node[STATIC]
     if KEYED in node:
         rows = node[KEYED]
         for i in range(rows[KEYED_COUNT]):
-            _write_dynamics(rows[str(i)], statics, out, streams)
+            _write_dynamics(rows[str(i)], statics, out, streams, tree)
         stream = node.get(STREAM)
         if stream is not None:
             _ref, _inserts, deletes, *reset = stream
@@ -165,11 +239,11 @@ def _write(node: Tree, out: list[str], streams: list[list[Any]]) -> None:
                 node[KEYED] = {KEYED_COUNT: 0}
                 streams.append(stream)
         return
-    _write_dynamics(node, statics, out, streams)
+    _write_dynamics(node, statics, out, streams, tree)
 
 
 def _write_dynamics(
-    node: Tree, statics: list[str], out: list[str], streams: list[list[Any]]
+    node: Tree, statics: list[str], out: list[str], streams: list[list[Any]], tree: ClientTree
 ) -> None:
     for i in range(len(statics) - 1):
         out.append(statics[i])
@@ -177,7 +251,9 @@ def _write_dynamics(
         if isinstance(value, str):
             out.append(value)
         elif _is_object(value):
-            _write(value, out, streams)
+            _write(value, out, streams, tree)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            tree.write_component(value, out, streams)
         else:
-            raise UnmergeableDiff(f"unsupported dynamic {value!r} (components are not modelled)")
+            raise UnmergeableDiff(f"unsupported dynamic {value!r}")
     out.append(statics[-1])

@@ -18,6 +18,7 @@ import httpx
 from bs4 import BeautifulSoup, Tag
 
 from tether import protocol, tokens
+from tether.component import ComponentUpdate
 from tether.errors import LiveTestError, SocketClosed, ViewCrashed
 from tether.live.registry import registry
 from tether.testing import pushes, uploads
@@ -177,7 +178,29 @@ class LiveViewTest:
         response: dict[str, Any] = reply.get(protocol.REPLY_RESPONSE, {})
         if reply.get(protocol.REPLY_STATUS) != protocol.STATUS_OK:
             raise LiveTestError(f"event {payload[protocol.EVENT_NAME]!r} refused: {response}")
+        await self.destroy_removed_components()
         return response
+
+    async def destroy_removed_components(self) -> list[int]:
+        """What the browser does once a patch removed components from the page:
+        ``cids_will_destroy``, then ``cids_destroyed`` for those still gone, then
+        it forgets the cids the server confirms. Runs after every event; call it
+        after a pushed diff. Returns the confirmed cids."""
+        removed = sorted(set(self.tree.components) - self.tree.shown)
+        if not removed:
+            return []
+        await self._request(protocol.CIDS_WILL_DESTROY, {protocol.CIDS: removed})
+        still = [cid for cid in removed if cid not in self.tree.shown]
+        if not still:
+            return []
+        reply = await self._request(protocol.CIDS_DESTROYED, {protocol.CIDS: still})
+        gone = reply.get(protocol.REPLY_RESPONSE, {}).get(protocol.CIDS, [])
+        self.tree.prune(gone)
+        return list(gone)
+
+    def send_update(self, component: Any, id: str, **assigns: Any) -> None:
+        """``send_update(component, id=..., **assigns)`` from outside, as the view would."""
+        self.send_info(ComponentUpdate(component, str(id), assigns))
 
     def _apply_response(self, response: dict[str, Any], raw: str) -> None:
         if protocol.DIFF_KEY in response:

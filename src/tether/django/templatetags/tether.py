@@ -1,5 +1,7 @@
-"""``{% load tether %}{% tether_scripts %}``: the CSRF meta tag and the client scripts;
-``{% live_file_input %}`` and ``{% live_img_preview %}`` (``django/upload_tags.py``)."""
+"""``{% load tether %}``: ``{% tether_scripts %}`` (the CSRF meta tag and the client
+scripts), the live links (``django/links.py``), ``{% live_component %}``
+(``django/components_tags.py``), ``{% live_file_input %}`` and ``{% live_img_preview %}``
+(``django/upload_tags.py``)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from tether.django import links, upload_tags
+from tether.django.components_tags import live_component
 from tether.django.views import CLIENT_SCRIPT
 
 register = template.Library()
+register.tag("live_component", live_component)
 register.tags.update(upload_tags.library.tags)  # live_file_input, live_img_preview
 
 # In DEBUG only: a connection banner and an overlay with the traceback of a crash.
