@@ -40,9 +40,12 @@ def tether_transport(request: pytest.FixtureRequest) -> str:
 
 async def _reset_process_state() -> None:
     """Each test runs on its own event loop: drop the loop-bound singletons."""
+    from tether.longpoll.hub import hub
     from tether.presence import get_presence, reset_presence
     from tether.pubsub import get_pubsub, reset_pubsub
 
+    # A long-poll connection a test left open has no task that would die with the loop.
+    await hub.close()
     await get_presence().close()
     await get_pubsub().close()
     reset_presence()
