@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench.longpoll import report_rows as longpoll_rows
 from bench.streams import report_rows as stream_rows
 
 NA = "n/a"
@@ -128,6 +129,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         )
     else:
         out.append(("round trip", NA, GOALS["roundtrip"], str(roundtrip.get("errors", "not run"))))
+    out += longpoll_rows(figures)
 
     wire = figures.get("wire_increment")
     out.append(
