@@ -51,7 +51,7 @@ class RawPoller:
     async def request(
         self,
         method: str,
-        body: str = "",
+        body: str | bytes = "",
         *,
         token: str | None = None,
         csrf: str | None = None,
@@ -85,7 +85,8 @@ class RawPoller:
             nonlocal sent
             if not sent:
                 sent = True
-                return {"type": "http.request", "body": body.encode(), "more_body": False}
+                data = body.encode() if isinstance(body, str) else body
+                return {"type": "http.request", "body": data, "more_body": False}
             await asyncio.Event().wait()  # this client never drops a request
             raise AssertionError("unreachable")
 
@@ -240,6 +241,44 @@ async def test_a_bad_frame_or_batch_closes_the_connection(body: str, http: int) 
         await _eventually(lambda: poller.token is not None and hub.find(poller.token) is None, "")
         _, answer = await poller.request("GET")
         assert answer[protocol.LONGPOLL_STATUS] == protocol.LONGPOLL_GONE
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000,
+        '["1","2","lv:phx-x","event",' + "[" * 5000 + "]" * 5000 + "]",
+        '["1","2","lv:phx-x","event",' + "1" * 5000 + "]",
+        '[null,"1","phoenix","heartbeat",{"n":NaN}]',
+        b"\xff\xfe not utf-8",
+    ],
+    ids=["deep-nesting", "deep-payload", "over-long-integer", "nan", "not-utf-8"],
+)
+async def test_hostile_bodies_are_refused_cleanly_and_others_are_served(
+    body: str | bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with LiveClient() as client:
+        hostile = await _poller(client, "/counter/")
+        honest = await _poller(client, "/counter/")
+        assert await honest.post(honest.join()) == 200
+        http, _ = await hostile.request("POST", body)
+        assert http == 400
+        assert await honest.post(honest.click("inc")) == 200
+        assert (await honest.replies(2))[-1]["response"] == {"diff": {"0": "1"}}
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+
+
+async def test_a_frame_holding_a_line_separator_is_one_frame() -> None:
+    # JSON leaves U+2028 and U+0085 unescaped in strings; only "\n" separates frames.
+    async with LiveClient() as client:
+        poller = await _poller(client, "/counter/")
+        join = poller.join()
+        click = poller.frame(
+            protocol.EVENT, {"type": "click", "event": "inc", "value": {"v": "a\u2028b\x85c"}}
+        )
+        assert "\u2028" in click
+        assert await poller.post(join, click) == 200
+        assert (await poller.replies(2))[-1]["response"] == {"diff": {"0": "1"}}
 
 
 # -- limits and cleanup ------------------------------------------------------------

@@ -92,8 +92,8 @@ async def _get(
         # A new connection: the join checks this CSRF token against the cookie.
         scope["tether.csrf_token"] = csrf
         connection, token = hub.open(scope)
+        connection.touch()  # before the answer: a client that never polls still expires
         await _status(send, protocol.LONGPOLL_GONE, token=token, messages=[])
-        connection.touch()
         return
 
     async def gone() -> None:
