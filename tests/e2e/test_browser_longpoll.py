@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tether import protocol
 from tether.testing import ServerProcess
 
 SOCKET = "**/live/websocket*"
@@ -35,13 +37,14 @@ class Tab:
         self.page.set_default_timeout(15_000)
         self.console: list[str] = []
         self.polls: list[str] = []
+        self.requests: list[Any] = []
         self.page.on("console", lambda message: self.console.append(message.text))
-        self.page.on(
-            "request",
-            lambda request: (
-                self.polls.append(request.method) if "/live/longpoll" in request.url else None
-            ),
-        )
+        self.page.on("request", self._request)
+
+    def _request(self, request: Any) -> None:
+        if "/live/longpoll" in request.url:
+            self.polls.append(request.method)
+            self.requests.append(request)
 
     def open(self, url: str) -> Any:
         self.page.goto(url)
@@ -87,6 +90,18 @@ def test_the_counter_works_over_long_poll_and_the_console_says_so(
     assert tab.transport() == "longpoll"
     assert "POST" in tab.polls and "GET" in tab.polls
     assert any(FELL_BACK in line for line in tab.console), tab.console
+    # What tether.testing's long-poll client sends is what Chromium sent here.
+    posts = [r for r in tab.requests if r.method == "POST"]
+    assert all(r.headers["content-type"] == protocol.LONGPOLL_BATCH_TYPE for r in posts)
+    for request in posts:
+        for line in request.post_data.split("\n"):
+            assert len(protocol.decode(line)) == 5
+    first, *later = [parse_qs(urlsplit(r.url).query) for r in tab.requests]
+    assert protocol.LONGPOLL_TOKEN_PARAM not in first
+    for query in later:
+        assert {protocol.CSRF_PARAM, protocol.VSN_PARAM, protocol.LONGPOLL_TOKEN_PARAM} <= set(
+            query
+        )
 
 
 def test_a_black_holed_websocket_falls_back_after_the_delay(
