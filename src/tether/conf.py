@@ -38,13 +38,15 @@ DEFAULTS: dict[str, Any] = {
     # without a poll after which the connection closes as a closed socket would (views
     # freeze, presence leaves); MAX_BATCH_BYTES of one POSTed batch (each frame still
     # within MAX_FRAME_BYTES). FALLBACK_MS: how long the page tries the WebSocket before
-    # falling back to long poll (None or 0: never fall back).
+    # falling back to long poll (None or 0: never fall back). HANDOVER_WAIT: how long a
+    # process that gets another's token waits for that one to freeze its views.
     "LONGPOLL": {
         "POLL_TIMEOUT": 10.0,
         "BUFFER": 1000,
         "IDLE_EXPIRY": 30.0,
         "MAX_BATCH_BYTES": 1024 * 1024,
         "FALLBACK_MS": 2500,
+        "HANDOVER_WAIT": 1.0,
     },
     # Items a view may have waiting: a client past it is flooding and is disconnected;
     # server messages past it drop the oldest waiting one (a slow view skips ahead).

@@ -10,7 +10,9 @@ It is one transport seam, not a second runtime: ``connection.py`` is a
 ``LiveSession`` (joins, diffs, pub/sub, presence, freezing, rate limits) and
 passes the same checks (Origin, CSRF, tokens, frame size). What differs is the
 carriage: ``endpoint.py`` speaks the HTTP exchange, ``hub.py`` finds a
-connection by its signed token. A connection lives in one process's memory,
-so a deployment with several processes needs sticky sessions
+connection by its signed token. A connection lives in one process's memory;
+when its token reaches another process, ``handover.py`` has the holder close
+it (its views freeze to the state store) before the client rejoins there, so
+a page moves with its state. Sticky sessions keep such moves rare
 (docs/longpoll.md shows proxy configurations).
 """

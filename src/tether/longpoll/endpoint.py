@@ -64,38 +64,32 @@ async def serve(scope: Scope, receive: Receive, send: Send) -> None:
     if connection is not None and not _same_csrf(connection, csrf):
         await _status(send, protocol.LONGPOLL_FORBIDDEN, http=protocol.LONGPOLL_FORBIDDEN)
         return
-    if method == "GET":
-        await _get(scope, receive, send, connection, token, csrf)
-    elif connection is None:
-        await _status(send, protocol.LONGPOLL_GONE)
-    else:
+    if connection is not None and method == "GET":
+        await _poll(receive, send, connection, token)
+    elif connection is not None:
         await _post(scope, receive, send, connection)
+    elif token:
+        # Closed, expired, or held by another process: the client rejoins on a new
+        # connection, once the views of this one are in the state store.
+        await hub.release(token)
+        await _status(send, protocol.LONGPOLL_GONE)
+    elif method == "GET":
+        # A new connection: the join checks this CSRF token against the cookie.
+        scope["tether.csrf_token"] = csrf
+        connection, token = await hub.open(scope)
+        connection.touch()  # before the answer: a client that never polls still expires
+        await _status(send, protocol.LONGPOLL_GONE, token=token, messages=[])
+    else:
+        await _status(send, protocol.LONGPOLL_GONE)
 
 
 def _same_csrf(connection: LongPollConnection, csrf: str | None) -> bool:
     return constant_time_compare(connection.csrf_token or "", csrf or "")
 
 
-async def _get(
-    scope: Scope,
-    receive: Receive,
-    send: Send,
-    connection: LongPollConnection | None,
-    token: str | None,
-    csrf: str | None,
+async def _poll(
+    receive: Receive, send: Send, connection: LongPollConnection, token: str | None
 ) -> None:
-    if connection is None and token:
-        # A connection closed, expired or never here: the client rejoins on a new one.
-        await _status(send, protocol.LONGPOLL_GONE)
-        return
-    if connection is None:
-        # A new connection: the join checks this CSRF token against the cookie.
-        scope["tether.csrf_token"] = csrf
-        connection, token = hub.open(scope)
-        connection.touch()  # before the answer: a client that never polls still expires
-        await _status(send, protocol.LONGPOLL_GONE, token=token, messages=[])
-        return
-
     async def gone() -> None:
         while (await receive())["type"] != HTTP_DISCONNECT:
             pass
