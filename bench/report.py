@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.components import report_rows as component_rows
+from bench.longpoll import report_rows as longpoll_rows
 from bench.streams import report_rows as stream_rows
 from bench.uploads import report_rows as upload_rows
 
@@ -131,6 +132,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         )
     else:
         out.append(("round trip", NA, GOALS["roundtrip"], str(roundtrip.get("errors", "not run"))))
+    out += longpoll_rows(figures)
 
     wire = figures.get("wire_increment")
     out.append(

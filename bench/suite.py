@@ -18,6 +18,7 @@ from typing import Any
 
 from bench import components as bench_components
 from bench import dashboard, flood, servers, shutdown, table
+from bench import longpoll as bench_longpoll
 from bench import streams as bench_streams
 from bench import uploads as bench_uploads
 from bench.fleet import Swarm, WorkerError, progress, raise_fd_limit
@@ -26,6 +27,7 @@ from tether.testing import ServerProcess
 STATIC = servers.ROOT / "src" / "tether" / "static" / "tether"
 CHAT_PATH = "/chat/bench/"
 COUNTER_PATH = "/counter/"
+LONGPOLL_CLICKS = 200  # one page, one click at a time: the long-poll round trip
 # The sweeper runs every 5 s and freezes views idle longer than FREEZE_IDLE_AFTER.
 SWEEP_EVERY = 5.0
 
@@ -141,6 +143,7 @@ class Suite:
             ("client JavaScript bytes", self.client_js),
             ("memory per open page, round trip, wire size", self.memory),
             ("memory per bare WebSocket (the limit)", self.echo),
+            ("click round trip over long poll beside the WebSocket", self.longpoll),
             ("memory with permessage-deflate on", self.compression),
             ("dead render throughput", self.dead_render),
             ("connect rate", self.connect_rate),
@@ -208,6 +211,13 @@ class Suite:
 
     def components(self) -> None:
         self.figures["components"] = bench_components.measure(servers.ROOT)
+
+    def longpoll(self) -> None:
+        server = self.server("longpoll")
+        try:
+            self.figures["longpoll"] = bench_longpoll.measure(server.url, LONGPOLL_CLICKS)
+        finally:
+            server.stop()
 
     def client_js(self) -> None:
         names = ["vendor/phoenix.min.js", "vendor/phoenix_live_view.min.js", "tether.js"]

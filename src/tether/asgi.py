@@ -1,4 +1,4 @@
-"""The ASGI entry: ``/live/websocket`` is Tether's, everything else is Django's.
+"""The ASGI entry: ``/live/websocket`` and ``/live/longpoll`` are Tether's, the rest Django's.
 
     # asgi.py of a project
     from django.core.asgi import get_asgi_application
@@ -16,6 +16,8 @@ from typing import Any
 from tether import protocol
 from tether.live.registry import registry
 from tether.live.socket import LiveSocket
+from tether.longpoll import endpoint as longpoll
+from tether.longpoll.hub import hub as longpoll_hub
 from tether.presence import get_presence
 from tether.pubsub import get_pubsub
 from tether.staticfiles import StaticFiles
@@ -40,6 +42,8 @@ class TetherASGI:
                 await LiveSocket(scope, receive, send).serve()
             else:
                 await send({"type": WS_CLOSE, "code": 404})
+        elif kind == "http" and scope["path"] == protocol.LONGPOLL_PATH:
+            await longpoll.serve(scope, receive, send)
         elif kind == "lifespan":
             await self.lifespan(receive, send)
         elif self.static is not None and self.static.handles(scope):
@@ -59,6 +63,7 @@ class TetherASGI:
 
     async def shutdown(self) -> None:
         await registry.close_all()
+        await longpoll_hub.close()
         await get_presence().close()
         await get_pubsub().close()
 

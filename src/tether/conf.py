@@ -31,6 +31,23 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOUND_BUFFER_BYTES": 1024 * 1024,
     # A socket that sends nothing (not even a heartbeat) for this long is closed.
     "IDLE_TIMEOUT": 90.0,
+    # The long-poll transport (docs/longpoll.md), for browsers whose WebSocket is blocked:
+    # POLL_TIMEOUT seconds a poll waits for frames before answering "nothing yet" (below
+    # the client's 20 s request timeout); BUFFER frames kept for a client between polls
+    # (past it the client counts as not polling and is dropped); IDLE_EXPIRY seconds
+    # without a poll after which the connection closes as a closed socket would (views
+    # freeze, presence leaves); MAX_BATCH_BYTES of one POSTed batch (each frame still
+    # within MAX_FRAME_BYTES). FALLBACK_MS: how long the page tries the WebSocket before
+    # falling back to long poll (None or 0: never fall back). HANDOVER_WAIT: how long a
+    # process that gets another's token waits for that one to freeze its views.
+    "LONGPOLL": {
+        "POLL_TIMEOUT": 10.0,
+        "BUFFER": 1000,
+        "IDLE_EXPIRY": 30.0,
+        "MAX_BATCH_BYTES": 1024 * 1024,
+        "FALLBACK_MS": 2500,
+        "HANDOVER_WAIT": 1.0,
+    },
     # Items a view may have waiting: a client past it is flooding and is disconnected;
     # server messages past it drop the oldest waiting one (a slow view skips ahead).
     "MAILBOX_LIMIT": 1000,

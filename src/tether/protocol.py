@@ -22,6 +22,21 @@ SERIALIZER_VSN: Final = "2.0.0"
 
 SOCKET_PATH: Final = "/live/websocket"
 
+# The long-poll transport (phoenix's LongPoll, the client's fallback). Every answer
+# is a JSON object: its `status` (200 with messages, 204 nothing within the poll
+# timeout, 410 a new or gone connection, with the new `token`; 403 refused) and
+# the frames as `messages`. A POST carries a batch of frames, one per line.
+LONGPOLL_PATH: Final = "/live/longpoll"
+LONGPOLL_TOKEN_PARAM: Final = "token"
+LONGPOLL_STATUS: Final = "status"
+LONGPOLL_TOKEN: Final = "token"
+LONGPOLL_MESSAGES: Final = "messages"
+LONGPOLL_OK: Final = 200
+LONGPOLL_NO_CONTENT: Final = 204
+LONGPOLL_GONE: Final = 410
+LONGPOLL_FORBIDDEN: Final = 403
+LONGPOLL_BATCH_TYPE: Final = "application/x-ndjson"
+
 # Channel events.
 PHX_JOIN: Final = "phx_join"
 PHX_LEAVE: Final = "phx_leave"

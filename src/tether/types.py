@@ -22,3 +22,9 @@ WS_RECEIVE: Final = "websocket.receive"
 WS_SEND: Final = "websocket.send"
 WS_DISCONNECT: Final = "websocket.disconnect"
 WS_CLOSE: Final = "websocket.close"
+
+# ASGI HTTP message types (the long-poll transport's requests).
+HTTP_REQUEST: Final = "http.request"
+HTTP_DISCONNECT: Final = "http.disconnect"
+HTTP_RESPONSE_START: Final = "http.response.start"
+HTTP_RESPONSE_BODY: Final = "http.response.body"

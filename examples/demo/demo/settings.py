@@ -121,6 +121,9 @@ if os.environ.get("TETHER_GC_FREEZE"):
     TETHER["GC"] = {"FREEZE": os.environ["TETHER_GC_FREEZE"] == "1", "FULL_EVERY": 600.0}
 if os.environ.get("TETHER_FREEZE_IDLE_AFTER"):
     TETHER["FREEZE_IDLE_AFTER"] = float(os.environ["TETHER_FREEZE_IDLE_AFTER"])
+if os.environ.get("TETHER_LONGPOLL_FALLBACK_MS"):
+    # "0": pages never fall back to long poll when their WebSocket is blocked.
+    TETHER["LONGPOLL"] = {"FALLBACK_MS": int(os.environ["TETHER_LONGPOLL_FALLBACK_MS"])}
 
 LOGGING = {
     "version": 1,

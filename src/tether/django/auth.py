@@ -124,7 +124,7 @@ def build_request(scope: Scope, url: str | None = None) -> HttpRequest:
     meta["PATH_INFO"] = request.path
     meta["QUERY_STRING"] = parts.query
     request.GET = QueryDict(parts.query)
-    secure = parts.scheme == "https" or scope.get("scheme") == "wss"
+    secure = parts.scheme == "https" or scope.get("scheme") in ("wss", "https")
     request.socket_scheme = "https" if secure else "http"
     return request
 

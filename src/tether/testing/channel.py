@@ -17,7 +17,7 @@ from typing import Any
 
 from tether import protocol
 from tether.errors import SocketClosed
-from tether.testing.transport import Transport
+from tether.testing.transport import ClientTransport
 from tether.types import WS_CLOSE, Message
 
 # (event, payload, raw text, whether it answers one of our requests)
@@ -27,7 +27,7 @@ OnFrame = Callable[[str, Any, str, bool], None]
 class Channel:
     def __init__(
         self,
-        transport: Transport,
+        transport: ClientTransport,
         topic: str,
         sent: list[str],
         on_frame: OnFrame,

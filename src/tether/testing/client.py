@@ -22,6 +22,7 @@ import httpx
 
 from tether.errors import LiveTestError
 from tether.testing.page import parse_dead
+from tether.testing.transport import TRANSPORTS, WEBSOCKET
 from tether.testing.view import LiveViewTest
 from tether.types import ASGIApp
 
@@ -40,9 +41,18 @@ class _CrashLog(logging.Handler):
 
 
 class LiveClient:
-    """One browser: a cookie jar, and live pages opened with ``live()``."""
+    """One browser: a cookie jar, and live pages opened with ``live()``.
 
-    def __init__(self, app: ASGIApp | None = None, *, base_url: str = BASE_URL) -> None:
+    ``transport="longpoll"`` connects its pages over long poll, as a browser whose
+    WebSocket is blocked does; everything else is the same.
+    """
+
+    def __init__(
+        self, app: ASGIApp | None = None, *, base_url: str = BASE_URL, transport: str = WEBSOCKET
+    ) -> None:
+        if transport not in TRANSPORTS:
+            raise LiveTestError(f"transport must be one of {TRANSPORTS}, not {transport!r}")
+        self.transport = transport
         if app is None:
             from tether.asgi import get_application
 

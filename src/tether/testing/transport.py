@@ -9,6 +9,7 @@ builds the upgrade a browser on ``base_url`` would make: same path, query
 from __future__ import annotations
 
 import asyncio
+from typing import Final, Protocol
 from urllib.parse import urlencode, urlsplit
 
 from tether import protocol
@@ -24,6 +25,21 @@ from tether.types import (
 )
 
 CLOSE_TIMEOUT = 5.0
+
+# What ``LiveClient(transport=...)`` connects over: the browser's two transports.
+WEBSOCKET: Final = "websocket"
+LONGPOLL: Final = "longpoll"
+TRANSPORTS: Final = (WEBSOCKET, LONGPOLL)
+
+
+class ClientTransport(Protocol):
+    """What a test channel needs of its connection: this WebSocket, or long poll."""
+
+    async def connect(self) -> None: ...
+    async def send(self, text: str) -> None: ...
+    async def send_bytes(self, data: bytes) -> None: ...
+    async def receive(self) -> Message: ...
+    async def close(self) -> None: ...
 
 
 def socket_scope(base_url: str, cookies: dict[str, str], csrf: str) -> Scope:

@@ -24,8 +24,9 @@ from tether.live.registry import registry
 from tether.testing import pushes, uploads
 from tether.testing.channel import Channel
 from tether.testing.dom import describe, field_names
+from tether.testing.longpoll import LongPollTransport
 from tether.testing.page import DeadPage
-from tether.testing.transport import Transport, socket_scope
+from tether.testing.transport import LONGPOLL, ClientTransport, Transport, socket_scope
 from tether.testing.tree import ClientTree
 from tether.types import ASGIApp, Message
 
@@ -36,6 +37,7 @@ class Browser(Protocol):
     app: ASGIApp
     base_url: str
     http: httpx.AsyncClient
+    transport: str
 
     def crash_logs(self) -> list[str]: ...
 
@@ -67,7 +69,7 @@ class LiveViewTest:
     #: The exact text of every frame this view sent, in order (joins included).
     sent: list[str] = field(default_factory=list)
     closed: bool = False
-    _transport: Transport | None = None
+    _transport: ClientTransport | None = None
     _channel: Channel | None = None
     _joins: int = 0
     _touched: dict[str, set[str]] = field(default_factory=dict)
@@ -84,9 +86,14 @@ class LiveViewTest:
 
     async def connect(self) -> None:
         cookies = dict(self.client.http.cookies.items())
-        scope = socket_scope(self.client.base_url, cookies, self.page.csrf)
-        self._transport = Transport(self.client.app, scope)
-        await self._transport.connect()
+        base_url, csrf = self.client.base_url, self.page.csrf
+        transport: ClientTransport
+        if self.client.transport == LONGPOLL:
+            transport = LongPollTransport(self.client.app, base_url, cookies, csrf)
+        else:
+            transport = Transport(self.client.app, socket_scope(base_url, cookies, csrf))
+        self._transport = transport
+        await transport.connect()
         self._channel = Channel(
             self._transport, self.topic, self.sent, self._on_frame, self._on_close
         )

@@ -1,7 +1,12 @@
 """``{% load tether %}``: ``{% tether_scripts %}`` (the CSRF meta tag and the client
 scripts), the live links (``django/links.py``), ``{% live_component %}``
 (``django/components_tags.py``), ``{% live_file_input %}`` and ``{% live_img_preview %}``
-(``django/upload_tags.py``)."""
+(``django/upload_tags.py``).
+
+``{% tether_scripts longpoll_fallback_ms=0 %}`` overrides
+``TETHER["LONGPOLL"]["FALLBACK_MS"]`` for one page: how long the page tries the
+WebSocket before falling back to long polling (0 or None: never).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from tether.conf import setting
 from tether.django import links, upload_tags
 from tether.django.components_tags import live_component
 from tether.django.views import CLIENT_SCRIPT
@@ -22,25 +28,33 @@ register = template.Library()
 register.tag("live_component", live_component)
 register.tags.update(upload_tags.library.tags)  # live_file_input, live_img_preview
 
-# In DEBUG only: a connection banner and an overlay with the traceback of a crash.
-DEBUG_SCRIPT = "tether/debug.js"
-SCRIPTS = (
+LIBRARIES = (
     "tether/vendor/phoenix.min.js",
     "tether/vendor/phoenix_live_view.min.js",
-    CLIENT_SCRIPT,
 )
+# In DEBUG only: a connection banner and an overlay with the traceback of a crash.
+DEBUG_SCRIPT = "tether/debug.js"
 
 
 @register.simple_tag(takes_context=True)
-def tether_scripts(context: dict[str, Any]) -> SafeString:
+def tether_scripts(context: dict[str, Any], longpoll_fallback_ms: Any = "") -> SafeString:
     request = context.get("request")
     token = get_token(request) if request is not None else context.get("csrf_token", "")
     meta = format_html('<meta name="csrf-token" content="{}">\n', token)
-    paths = (*SCRIPTS, DEBUG_SCRIPT) if settings.DEBUG else SCRIPTS
-    scripts = format_html_join(
-        "\n", '<script defer src="{}"></script>', ((static(path),) for path in paths)
+    libraries = format_html_join(
+        "\n", '<script defer src="{}"></script>', ((static(path),) for path in LIBRARIES)
     )
-    return meta + scripts
+    if longpoll_fallback_ms == "":
+        longpoll_fallback_ms = setting("LONGPOLL")["FALLBACK_MS"]
+    entry = format_html(
+        '\n<script defer src="{}" data-longpoll-fallback-ms="{}" data-debug="{}"></script>',
+        static(CLIENT_SCRIPT),
+        int(longpoll_fallback_ms or 0),
+        "true" if settings.DEBUG else "false",
+    )
+    if settings.DEBUG:
+        entry += format_html('\n<script defer src="{}"></script>', static(DEBUG_SCRIPT))
+    return meta + libraries + entry
 
 
 register.simple_tag(links.live_patch)
