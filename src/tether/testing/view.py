@@ -10,7 +10,6 @@ client that creates it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -28,6 +27,7 @@ from tether.testing.longpoll import LongPollTransport
 from tether.testing.page import DeadPage
 from tether.testing.transport import LONGPOLL, ClientTransport, Transport, socket_scope
 from tether.testing.tree import ClientTree
+from tether.testing.waiting import Waiting
 from tether.types import ASGIApp, Message
 
 
@@ -53,7 +53,7 @@ class Update:
 
 
 @dataclass
-class LiveViewTest:
+class LiveViewTest(Waiting):
     """A joined live view, as a test sees it."""
 
     client: Browser
@@ -381,24 +381,3 @@ class LiveViewTest:
                 session.deliver(message)
                 return
         raise LiveTestError(f"no live session for {self.topic} in this process")
-
-    async def wait_for(
-        self, predicate: Callable[[LiveViewTest], bool], timeout: float = 5.0
-    ) -> None:
-        """Wait until pushed diffs make ``predicate(view)`` true (async loads, broadcasts)."""
-        async with asyncio.timeout(timeout):
-            while not predicate(self):
-                if self._crashed is not None:
-                    raise self._crashed
-                self._changed.clear()
-                await self._changed.wait()
-
-    async def wait_for_element(
-        self, selector: str, text: str | None = None, timeout: float = 5.0
-    ) -> None:
-        try:
-            await self.wait_for(lambda v: v.has_element(selector, text), timeout)
-        except TimeoutError:
-            raise LiveTestError(
-                f"{selector!r} (text={text!r}) did not appear within {timeout}s in:\n{self.html()}"
-            ) from None
