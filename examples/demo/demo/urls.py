@@ -31,4 +31,5 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="logout"),
     path("tether/dashboard/", include("tether.dashboard.urls")),
+    path("todos/", include("todos.urls")),
 ]
