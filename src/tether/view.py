@@ -353,7 +353,11 @@ async def _detached(action: Callable[..., Awaitable[None]], *args: Any) -> None:
     """Run ``action`` in a fresh context: ``async_to_sync`` marks its own with the worker
     thread's executor, and a task the action wakes (a view's mailbox, on a broadcast)
     would inherit it and later run its ``sync_to_async`` calls in a thread that is gone."""
-    await asyncio.get_running_loop().create_task(action(*args), context=contextvars.Context())
+
+    async def run() -> None:
+        await action(*args)
+
+    await asyncio.get_running_loop().create_task(run(), context=contextvars.Context())
 
 
 def _takes_argument(fn: Callable[..., Any], *, bound: bool = True) -> bool:
