@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pages import chat, js_commands, scroll, streams_lab, templates_demo, views
+from pages import catalog, chat, js_commands, scroll, streams_lab, templates_demo, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -32,4 +32,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="logout"),
     path("tether/dashboard/", include("tether.dashboard.urls")),
     path("todos/", include("todos.urls")),
+    path("source/<path:path>", catalog.source, name="source"),
 ]
