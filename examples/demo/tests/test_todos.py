@@ -5,6 +5,7 @@ other sees; each sees who else is looking; the form shows an error only for a
 field the user has typed in; search narrows one person's list, not the other's.
 """
 
+# --8<-- [start:setup]
 from __future__ import annotations
 
 from typing import Any
@@ -44,6 +45,8 @@ async def test_what_one_person_adds_the_other_sees(
     assert ada_view.element("#id_title").get("value") is None, "the form is cleared after adding"
 
 
+# --8<-- [end:setup]
+# --8<-- [start:presence]
 async def test_each_person_sees_who_else_is_looking(
     live_client_factory: Any, ada: Any, bob: Any
 ) -> None:
@@ -63,6 +66,7 @@ async def test_each_person_sees_who_else_is_looking(
     await ada_view.wait_for(lambda view: present(view) == ["ada"])
 
 
+# --8<-- [end:presence]
 async def test_ticking_and_deleting_reach_the_other_browser(
     live_client_factory: Any, ada: Any, bob: Any
 ) -> None:
@@ -83,6 +87,7 @@ async def test_ticking_and_deleting_reach_the_other_browser(
     assert not await Todo.objects.filter(pk=todo.pk).aexists()
 
 
+# --8<-- [start:errors]
 async def test_errors_show_only_for_a_field_the_user_has_typed_in(
     live_client: LiveClient,
 ) -> None:
@@ -102,6 +107,7 @@ async def test_errors_show_only_for_a_field_the_user_has_typed_in(
     assert not view.has_element("#title-error")
 
 
+# --8<-- [end:errors]
 async def test_submitting_an_empty_form_shows_the_error_and_saves_nothing(
     live_client: LiveClient,
 ) -> None:

@@ -1,3 +1,4 @@
+# --8<-- [start:imports]
 import secrets
 from typing import Any
 
@@ -9,8 +10,10 @@ from todos.forms import TodoForm
 from todos.models import Todo
 
 TOPIC = "todos"
+# --8<-- [end:imports]
 
 
+# --8<-- [start:mount]
 class TodoList(LiveView):
     template_name = "todos/todos.html"
 
@@ -32,8 +35,8 @@ class TodoList(LiveView):
         todos = Todo.objects.filter(title__icontains=self.query)
         return [{"id": t.pk, "title": t.title, "done": t.done} async for t in todos]
 
-    # -- the form: validated as you type, saved on submit ------------------------
-
+    # --8<-- [end:mount]
+    # --8<-- [start:form]
     @event
     def validate(self, payload: QueryDict) -> None:
         self.form = TodoForm(payload)
@@ -51,6 +54,8 @@ class TodoList(LiveView):
         else:
             self.form, self.touched = form, list(form.fields)
 
+    # --8<-- [end:form]
+    # --8<-- [start:rows]
     @event
     def toggle(self, payload: dict[str, str]) -> None:
         todo = Todo.objects.get(pk=payload["id"])
@@ -63,15 +68,15 @@ class TodoList(LiveView):
         Todo.objects.filter(pk=payload["id"]).delete()
         self.broadcast(TOPIC, "changed")
 
-    # -- search --------------------------------------------------------------------
-
+    # --8<-- [end:rows]
+    # --8<-- [start:search]
     @event
     async def search(self, payload: QueryDict) -> None:
         self.query = payload.get("q", "").strip()
         self.todos = await self.load()
 
-    # -- what the others did, and who is here -------------------------------------
-
+    # --8<-- [end:search]
+    # --8<-- [start:info]
     async def handle_info(self, message: Any) -> None:
         if isinstance(message, PresenceDiff):
             self.present = await who_is_here()
@@ -81,3 +86,6 @@ class TodoList(LiveView):
 
 async def who_is_here() -> list[str]:
     return sorted(await get_presence().list(TOPIC))
+
+
+# --8<-- [end:info]
