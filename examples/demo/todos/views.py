@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest, QueryDict
 
 from tether import LiveView, event
-from tether.presence import PresenceDiff, get_presence
+from tether.presence import PresenceDiff, PresenceList
 from todos.forms import TodoForm
 from todos.models import Todo
 
@@ -23,13 +23,13 @@ class TodoList(LiveView):
         self.touched: list[str] = []
         self.query = ""
         self.todos = await self.load()
-        self.present: list[str] = []
+        self.present = PresenceList(TOPIC)  # nobody, until the socket connects
         if self.connected:
             user = request.user
             name = user.get_username() if user.is_authenticated else f"guest-{secrets.token_hex(2)}"
             await self.subscribe(TOPIC)
             await self.track(TOPIC, name)
-            self.present = await who_is_here()
+            self.present = await PresenceList.load(TOPIC)
 
     async def load(self) -> list[dict[str, Any]]:
         todos = Todo.objects.filter(title__icontains=self.query)
@@ -79,13 +79,12 @@ class TodoList(LiveView):
     # --8<-- [start:info]
     async def handle_info(self, message: Any) -> None:
         if isinstance(message, PresenceDiff):
-            self.present = await who_is_here()
+            self.present = self.present.apply(message)
         elif message == "changed":
             self.todos = await self.load()
 
+    async def on_thaw(self) -> None:
+        # Back from frozen state (a reconnect, a restart): who is here may have changed.
+        self.present = await PresenceList.load(TOPIC)
 
-async def who_is_here() -> list[str]:
-    return sorted(await get_presence().list(TOPIC))
-
-
-# --8<-- [end:info]
+    # --8<-- [end:info]
