@@ -9,7 +9,7 @@ DEMO := examples/demo
 # (256 KiB), so a huge frame is refused before it is buffered (docs/security.md).
 UVICORN_FLAGS := --loop uvloop --http httptools --ws websockets-sansio --ws-per-message-deflate false --ws-max-size 327680 --no-access-log
 
-.PHONY: demo test lint bench install chromium redis clean lock fuzz
+.PHONY: demo test lint bench install chromium redis clean lock fuzz docs docs-images
 
 install: $(VENV)/.installed $(VENDOR)/.installed
 
@@ -63,10 +63,18 @@ fuzz: install
 bench: install
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
 
+# The documentation site, from docs/ into site/ (not committed); strict: a warning is an error.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# The screenshots in docs/images/, taken by the browser tests that show each page.
+docs-images: install chromium
+	TETHER_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q tests/e2e/test_browser_js.py tests/e2e/test_browser_todos.py
+
 lock:
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile --generate-hashes --python-version 3.11 requirements/base.in -o requirements/base.txt
 	$(BIN)/uv pip compile --generate-hashes --python-version 3.11 requirements/dev.in -o requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache site

@@ -9,6 +9,7 @@ Django's sync ORM works there).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
@@ -352,9 +353,20 @@ def _perform(action: Callable[..., Awaitable[None]], *args: Any) -> Awaitable[No
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        async_to_sync(action)(*args)
+        async_to_sync(_detached)(action, *args)
         return _Done()
     return action(*args)
+
+
+async def _detached(action: Callable[..., Awaitable[None]], *args: Any) -> None:
+    """Run ``action`` in a fresh context: ``async_to_sync`` marks its own with the worker
+    thread's executor, and a task the action wakes (a view's mailbox, on a broadcast)
+    would inherit it and later run its ``sync_to_async`` calls in a thread that is gone."""
+
+    async def run() -> None:
+        await action(*args)
+
+    await asyncio.get_running_loop().create_task(run(), context=contextvars.Context())
 
 
 def _takes_argument(fn: Callable[..., Any], *, bound: bool = True) -> bool:

@@ -34,3 +34,18 @@ async def test_unsubscribe_from_plain_def_code_stops_the_messages(
     await ada_view.push("click", "shout", {"text": "again"})
     await ada_view.wait_for(lambda v: v.text("#last") == "heard:again")
     assert bob_view.text("#last") == ""
+
+
+async def test_a_broadcast_from_def_code_reaches_an_async_handler_using_the_async_orm(
+    live_client_factory: Any,
+) -> None:
+    # The broadcast ran in async_to_sync's context, which names the def handler's
+    # thread as the executor for thread-sensitive calls; the listener's mailbox
+    # inherited it, and its async ORM call crashed once that thread had moved on.
+    ada: LiveClient = await live_client_factory()
+    bob: LiveClient = await live_client_factory()
+    ada_view = await ada.live("/sync-actions/")
+    bob_view = await bob.live("/async-listener/")
+    for n in range(3):
+        await ada_view.push("click", "shout", {"text": f"hello {n}"})
+        await bob_view.wait_for(lambda v, n=n: v.text("#last") == f"heard:hello {n}")

@@ -258,3 +258,21 @@ async def test_last_frame_is_the_exact_text_the_server_sent(live_client: LiveCli
         '{"status":"ok","response":{"diff":{"0":"1"}}}]'
     )
     assert view.updates[-1].diff == {"0": "1"}
+
+
+async def test_get_follows_redirects_unless_told_not_to(live_client: LiveClient) -> None:
+    # docs/testing.md, "Plain HTTP": the redirect itself with follow=0, else where it ends.
+    response = await live_client.get("/login-required/", follow=0)
+    assert response.status_code == 302
+    assert response.headers["location"].startswith("/login/")
+
+    response = await live_client.get("/login-required/")
+    assert response.status_code == 200
+    assert str(response.url).startswith("http://testserver/login/")
+
+
+async def test_opening_a_page_that_redirects_to_a_plain_one_names_where_it_ended(
+    live_client: LiveClient,
+) -> None:
+    with pytest.raises(LiveTestError, match="/login/"):
+        await live_client.live("/login-required/")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("secret/", login_required(views.Secret.as_view())),
     path("unguarded/", views.Secret.as_view()),
     path("sync-actions/", views.SyncActions.as_view()),
+    path("async-listener/", views.AsyncListener.as_view()),
     path("unscripted/", views.Unscripted.as_view()),
     path("", include("tests.integration.stream_views")),
     path("", include("tests.integration.component_views")),

@@ -7,6 +7,7 @@ import random
 import time
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.http import HttpRequest
 
 from tether import LiveView, event
@@ -232,6 +233,14 @@ class SyncActions(LiveView):
 
     def handle_info(self, message: Any) -> None:  # type: ignore[override]
         self.last = f"heard:{message}"
+
+
+class AsyncListener(SyncActions):
+    """Hears the room in an async handle_info that does what Django's async ORM does:
+    a thread-sensitive ``sync_to_async`` call."""
+
+    async def handle_info(self, message: Any) -> None:  # type: ignore[override]
+        self.last = await sync_to_async(lambda: f"heard:{message}", thread_sensitive=True)()
 
 
 class Unscripted(LiveView):

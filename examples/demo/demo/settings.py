@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "tether.django",
     "tether.dashboard",
     "pages",
+    "todos",
 ]
 
 MIDDLEWARE = [

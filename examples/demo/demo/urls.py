@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pages import (
+    catalog,
     chat,
     js_commands,
     profile,
@@ -46,6 +47,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="logout"),
     path("tether/dashboard/", include("tether.dashboard.urls")),
     path("components/", include("pages.component_urls")),
+    path("todos/", include("todos.urls")),
+    path("source/<path:path>", catalog.source, name="source"),
 ]
 # Uploaded media, served by Django itself while DEBUG (the demo).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

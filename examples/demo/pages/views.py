@@ -10,9 +10,11 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from pages import catalog
 from tether import LiveView, event
 
 DEMOS = [
+    ("todos", "Todos", "the tutorial's app: a live form, search, two tabs in sync, who is here"),
     ("counter", "Counter", "a button that counts, over the socket"),
     ("clock", "Clock", "the server pushes the time every second"),
     ("login-required", "Login required", "shows the signed-in user"),
@@ -34,7 +36,12 @@ DEMOS = [
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/index.html", {"demos": DEMOS})
+    demos = [
+        {"slug": slug, "title": title, "blurb": blurb, **catalog.links(slug)}
+        for slug, title, blurb in DEMOS
+    ]
+    inner = render_to_string("pages/index.html", {"demos": demos}, request)
+    return render(request, "layout.html", {"live": mark_safe(inner), "page_title": "Tether demos"})
 
 
 class Counter(LiveView):

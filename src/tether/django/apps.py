@@ -17,6 +17,6 @@ class TetherConfig(AppConfig):
     path = str(Path(__file__).resolve().parent.parent)
 
     def ready(self) -> None:
-        from tether.django import checks  # noqa: F401  (registers the checks)
+        from tether.django import asgi_check, checks  # noqa: F401  (registers the checks)
 
         telemetry.attach_from_settings(setting("TELEMETRY"))

@@ -5,15 +5,13 @@ See docs/presence.md; writing a store: docs/presence-stores.md.
 
 from __future__ import annotations
 
-import threading
-
-from tether.conf import options, setting
 from tether.presence.base import Emit, Meta, PresenceDiff, PresenceStore
+from tether.presence.listing import PresenceList, Present
 from tether.presence.memory import MemoryPresenceStore
-from tether.presence.stores import BROADCAST_PERIOD, build_store
+from tether.presence.process import get_presence, reset_presence
+from tether.presence.stores import build_store
 from tether.presence.tracker import Presence, new_ref
 from tether.protocol import PRESENCE_REF as REF_KEY
-from tether.pubsub import get_pubsub
 
 __all__ = [
     "REF_KEY",
@@ -22,36 +20,11 @@ __all__ = [
     "Meta",
     "Presence",
     "PresenceDiff",
+    "PresenceList",
     "PresenceStore",
+    "Present",
     "build_store",
     "get_presence",
     "new_ref",
     "reset_presence",
 ]
-
-_lock = threading.Lock()
-_presence: Presence | None = None
-
-
-def get_presence() -> Presence:
-    """The process-wide ``Presence`` over ``get_pubsub()``, from ``TETHER["PRESENCE"]``.
-
-    ``BACKEND`` picks the store (by default the one that follows the pub/sub
-    backend); ``OPTIONS`` are ``BROADCAST_PERIOD`` (seconds, default 0.5)
-    and the store's (``HEARTBEAT_INTERVAL``, ``HEARTBEAT_TTL``).
-    """
-    global _presence
-    with _lock:
-        if _presence is None:
-            conf = setting("PRESENCE")
-            pubsub = get_pubsub()
-            period = float(options(conf).get(BROADCAST_PERIOD, 0.5))
-            _presence = Presence(pubsub, store=build_store(pubsub, conf), broadcast_period=period)
-        return _presence
-
-
-def reset_presence() -> None:
-    """Forget the process-wide instance (tests; call ``close()`` on it first)."""
-    global _presence
-    with _lock:
-        _presence = None

@@ -30,34 +30,61 @@ from tether.protocol import PRESENCE_REF
 APPLIED = 64
 
 
+class Present:
+    """One key on the topic (a user, say) and the metas of its entries (one per tab)."""
+
+    __slots__ = ("key", "metas")
+
+    def __init__(self, key: str, metas: tuple[Meta, ...]) -> None:
+        self.key = key
+        self.metas = metas
+
+    @property
+    def count(self) -> int:
+        """How many entries (tabs) the key has."""
+        return len(self.metas)
+
+    @property
+    def meta(self) -> Meta:
+        """The first entry's meta, for keys whose tabs all say the same."""
+        return self.metas[0]
+
+    def __len__(self) -> int:
+        return len(self.metas)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Present, (self.key, self.metas))
+
+
 class PresenceList:
-    """``key -> metas`` on one topic, ordered by key; immutable and shared."""
+    """Who is on one topic, ordered by key; immutable and shared.
+
+    In a template: ``{% for person in present %}{{ person.key }} ({{ person.count }}
+    tabs){% endfor %}``, ``present|length``, ``"ada" in present``."""
 
     __slots__ = ("__weakref__", "_by_key", "_roster", "entries", "topic")
 
-    def __init__(
-        self, topic: str, entries: tuple[tuple[str, tuple[Meta, ...]], ...], roster: Any = None
-    ) -> None:
+    def __init__(self, topic: str, entries: tuple[Present, ...] = (), roster: Any = None) -> None:
         self.topic = topic
         self.entries = entries
-        self._by_key = dict(entries)
+        self._by_key = {entry.key: entry for entry in entries}
         self._roster = roster  # keeps the roster alive while a view shows this list
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._by_key)
+    def __iter__(self) -> Iterator[Present]:
+        return iter(self.entries)
 
     def __contains__(self, key: object) -> bool:
         return key in self._by_key
 
-    def __getitem__(self, key: str) -> tuple[Meta, ...]:
+    def __getitem__(self, key: str) -> Present:
         return self._by_key[key]
 
     def items(self) -> tuple[tuple[str, tuple[Meta, ...]], ...]:
         """``(key, metas)`` pairs, for ``{% for key, metas in present.items %}``."""
-        return self.entries
+        return tuple((entry.key, entry.metas) for entry in self.entries)
 
     def keys(self) -> list[str]:
         return list(self._by_key)
@@ -111,7 +138,7 @@ class _Roster:
 
     def _list(self) -> PresenceList:
         entries = tuple(
-            (key, tuple(refs[ref] for ref in sorted(refs)))
+            Present(key, tuple(refs[ref] for ref in sorted(refs)))
             for key, refs in sorted(self.refs.items())
         )
         return PresenceList(self.topic, entries, self)

@@ -100,6 +100,8 @@ class LiveClient:
         self.http.cookies.set(settings.SESSION_COOKIE_NAME, request.session.session_key or "")
 
     async def get(self, path: str, *, follow: int = 5) -> httpx.Response:
+        """GET ``path`` with this client's cookies, following up to ``follow`` redirects
+        as a browser does (``follow=0``: return the redirect itself)."""
         response = await self.http.get(path)
         while response.is_redirect and follow > 0:
             follow -= 1

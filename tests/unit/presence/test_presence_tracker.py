@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 import tether.presence as presence_module
+import tether.presence.process as presence_process
 from tether.errors import ConfigurationError
 from tether.presence import MemoryPresenceStore, Presence, PresenceDiff
 from tether.pubsub import MemoryPubSub, Message, PubSubClosed, config
@@ -97,7 +98,7 @@ def test_the_heartbeat_ttl_must_outlast_the_interval() -> None:
 
 def test_get_presence_uses_the_process_pubsub_and_the_settings(settings, monkeypatch) -> None:
     monkeypatch.setattr(config, "_pubsub", None)
-    monkeypatch.setattr(presence_module, "_presence", None)
+    monkeypatch.setattr(presence_process, "_presence", None)
     settings.TETHER = {
         "PRESENCE": {
             "OPTIONS": {"HEARTBEAT_INTERVAL": 1, "HEARTBEAT_TTL": 3, "BROADCAST_PERIOD": 0.25}
