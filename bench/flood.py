@@ -29,14 +29,7 @@ async def _flood(host: str, port: int, base: str, joins: int, deadline: float) -
         while sent < joins and time.monotonic() < deadline:
             dead = await wire.dead_render(pool, base, COUNTER)
             page = await wire.open_page(host, port, wire.socket_path(dead), base, dead.cookie)
-            payload = {
-                "url": dead.url,
-                "params": {"_csrf_token": dead.csrf, "_mounts": 0, "_mount_attempts": 0},
-                "session": dead.session,
-                "static": dead.static,
-                "flash": None,
-                "sticky": False,
-            }
+            payload = wire.join_payload(dead)
             while sent < joins and page.ws.state is State.OPEN and time.monotonic() < deadline:
                 page.send_frame([str(sent), str(sent), dead.topic, "phx_join", payload])
                 sent += 1

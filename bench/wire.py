@@ -300,9 +300,9 @@ def socket_path(dead: DeadPage) -> str:
     return f"/live/websocket?_csrf_token={dead.csrf}&vsn={VSN}"
 
 
-async def join(page: Page, dead: DeadPage) -> Frame:
-    """``phx_join`` as the browser sends it; returns the ok reply or raises."""
-    payload = {
+def join_payload(dead: DeadPage) -> dict[str, Any]:
+    """The ``phx_join`` payload the browser sends for a dead-rendered page."""
+    return {
         "url": dead.url,
         "params": {"_csrf_token": dead.csrf, "_mounts": 0, "_mount_attempts": 0},
         "session": dead.session,
@@ -310,8 +310,12 @@ async def join(page: Page, dead: DeadPage) -> Frame:
         "flash": None,
         "sticky": False,
     }
+
+
+async def join(page: Page, dead: DeadPage) -> Frame:
+    """``phx_join`` as the browser sends it; returns the ok reply or raises."""
     page.topic = dead.topic
-    future, _ = page.request(dead.topic, "phx_join", payload)
+    future, _ = page.request(dead.topic, "phx_join", join_payload(dead))
     frame, _, _ = await future
     if frame[4].get("status") != "ok":
         raise ProtocolError(f"join refused: {json.dumps(frame)[:500]}")
