@@ -300,7 +300,9 @@ class LiveView(StreamsMixin, UploadsMixin, Assigns):
         """Who is on ``topic``: assign it, and it stays up to date by itself (the view
         must be subscribed to the topic). One list per topic per process, shared by
         every view that shows it; see tether.presence.listing."""
-        return await listing.presence_list(get_presence(), topic)
+        if not self.connected:  # the dead render: a one-off list nobody updates
+            return await listing.snapshot(get_presence(), topic)
+        return await listing.presence_list(get_presence(), topic, self)
 
     # -- concurrent loads --------------------------------------------------------
 

@@ -162,6 +162,7 @@ class LiveSession(SessionUpdates):
             self.view = self.host = self.renderer = None
             if view is not None:
                 view.attach(CLOSED_HOST)
+                listing.release(view)
             self.transport.session_closed(self)
 
     async def checkpoint(self) -> Outcome:
@@ -185,6 +186,8 @@ class LiveSession(SessionUpdates):
         if not await self._store_frozen():
             return False
         self._become(SessionState.FROZEN)
+        if self.view is not None:
+            listing.release(self.view)
         self.view = None
         self.renderer = None
         return True

@@ -99,8 +99,7 @@ class PresenceList:
 
 class _Roster:
     # The lists hold their roster, and the roster only a weak reference to its
-    # latest list: no cycle, so the roster goes the moment no view shows it
-    # (a roster left behind would miss diffs, and be stale when reused).
+    # latest list: no reference cycle between them.
     __slots__ = ("__weakref__", "_applied", "_latest", "refs", "topic")
 
     def __init__(self, topic: str, listing: dict[str, list[Meta]]) -> None:
@@ -144,21 +143,26 @@ class _Roster:
         return PresenceList(self.topic, entries, self)
 
 
-_rosters: weakref.WeakValueDictionary[str, _Roster] = weakref.WeakValueDictionary()
+# A roster lives while a live view shows it: views are counted in as they get a
+# list and out when their session ends or idles out (``release``), not when the
+# collector gets round to them. A roster nobody watches would miss diffs, and be
+# stale when the next view of the topic reused it.
+_rosters: dict[str, _Roster] = {}
+_watching: dict[str, set[int]] = {}
 
 
-async def _roster(presence: Presence, topic: str) -> _Roster:
+async def _roster(presence: Presence, topic: str, watcher: object) -> _Roster:
     roster = _rosters.get(topic)
     if roster is None:
         listing = await presence.list(topic)
-        roster = _rosters.get(topic) or _Roster(topic, listing)  # another view may have won
-        _rosters[topic] = roster
+        roster = _rosters.setdefault(topic, _Roster(topic, listing))  # another view may have won
+    _watching.setdefault(topic, set()).add(id(watcher))
     return roster
 
 
-async def presence_list(presence: Presence, topic: str) -> PresenceList:
+async def presence_list(presence: Presence, topic: str, watcher: object) -> PresenceList:
     """The current ``PresenceList`` of ``topic``, shared by every view of this process."""
-    return (await _roster(presence, topic)).current
+    return (await _roster(presence, topic, watcher)).current
 
 
 async def refresh(view: Any, presence: Presence, topic: str, diff: PresenceDiff) -> None:
@@ -169,6 +173,23 @@ async def refresh(view: Any, presence: Presence, topic: str, diff: PresenceDiff)
         if isinstance(value, PresenceList) and value.topic == topic
     ]
     if stale:
-        current = (await _roster(presence, topic)).apply(diff)
+        current = (await _roster(presence, topic, view)).apply(diff)
         for name in stale:
             setattr(view, name, current)
+
+
+async def snapshot(presence: Presence, topic: str) -> PresenceList:
+    """Who is on ``topic`` now, unshared and never updated (a dead render's list)."""
+    return _Roster(topic, await presence.list(topic)).current
+
+
+def release(view: Any) -> None:
+    """``view`` no longer shows its lists (it closed, or idled out of memory)."""
+    for value in view.get_assigns().values():
+        if isinstance(value, PresenceList):
+            watching = _watching.get(value.topic)
+            if watching is not None:
+                watching.discard(id(view))
+                if not watching:
+                    del _watching[value.topic]
+                    _rosters.pop(value.topic, None)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import pickle
 from typing import Any
 
 from tether.presence import PresenceDiff
-from tether.presence.listing import PresenceList, _rosters, presence_list, refresh
+from tether.presence.listing import PresenceList, _rosters, presence_list, refresh, release
 from tether.view import LiveView
 
 
@@ -33,7 +32,7 @@ async def test_ten_views_share_one_list_and_one_diff_is_applied_once() -> None:
     presence = FakePresence({"ada": [_meta("1")]})
     views = [Room() for _ in range(10)]
     for view in views:
-        view.present = await presence_list(presence, "room:a")  # type: ignore[arg-type]
+        view.present = await presence_list(presence, "room:a", view)  # type: ignore[arg-type]
     assert presence.calls == 1
     diff = PresenceDiff(joins={"bob": [_meta("2")]})
     for view in views:
@@ -47,7 +46,7 @@ async def test_ten_views_share_one_list_and_one_diff_is_applied_once() -> None:
 async def test_two_tabs_are_one_key_and_a_leave_removes_only_its_tab() -> None:
     presence = FakePresence({"bob": [_meta("1"), _meta("2")]})
     view = Room()
-    view.present = await presence_list(presence, "room:b")  # type: ignore[arg-type]
+    view.present = await presence_list(presence, "room:b", view)  # type: ignore[arg-type]
     assert len(view.present["bob"]) == 2
     await refresh(view, presence, "room:b", PresenceDiff(leaves={"bob": [_meta("2")]}))  # type: ignore[arg-type]
     assert len(view.present["bob"]) == 1
@@ -55,21 +54,28 @@ async def test_two_tabs_are_one_key_and_a_leave_removes_only_its_tab() -> None:
     assert "bob" not in view.present and len(view.present) == 0
 
 
-async def test_the_roster_goes_when_no_view_shows_its_list() -> None:
+async def test_the_roster_goes_when_its_last_view_is_released() -> None:
+    # A roster nobody watches would miss diffs and be stale when reused: it must go
+    # when the last view showing it closes, not whenever the collector runs.
     presence = FakePresence({})
-    view = Room()
-    view.present = await presence_list(presence, "room:c")  # type: ignore[arg-type]
+    first, second = Room(), Room()
+    first.present = await presence_list(presence, "room:c", first)  # type: ignore[arg-type]
+    second.present = await presence_list(presence, "room:c", second)  # type: ignore[arg-type]
+    release(first)
     assert "room:c" in _rosters
-    del view.present
-    del view
-    assert "room:c" not in _rosters  # freed by reference counting, not a later collection
-    gc.collect()
+    release(second)
+    assert "room:c" not in _rosters
+    presence.listing = {"eve": [_meta("9")]}
+    third = Room()
+    third.present = await presence_list(presence, "room:c", third)  # type: ignore[arg-type]
+    assert third.present.keys() == ["eve"]  # loaded afresh, not a stale roster
+    release(third)
 
 
 async def test_a_frozen_list_thaws_as_data_and_the_next_diff_shares_it_again() -> None:
     presence = FakePresence({"ada": [_meta("1")]})
     live = Room()
-    live.present = await presence_list(presence, "room:d")  # type: ignore[arg-type]
+    live.present = await presence_list(presence, "room:d", live)  # type: ignore[arg-type]
     thawed = Room()
     thawed.present = pickle.loads(pickle.dumps(live.present))
     assert isinstance(thawed.present, PresenceList) and thawed.present.keys() == ["ada"]
