@@ -74,6 +74,7 @@ REASON_UNAUTHORIZED: Final = "unauthorized"
 REASON_STALE: Final = "stale"
 REASON_RELOAD: Final = "reload"
 REASON_UNMATCHED_TOPIC: Final = "unmatched topic"
+REASON_JOIN_CRASHED: Final = "join crashed"
 # Per-connection limits (TETHER["RATE_LIMIT"], ["MAX_VIEWS_PER_SOCKET"]).
 REASON_RATE_LIMITED: Final = "rate limited"
 REASON_TOO_MANY_VIEWS: Final = "too many views"

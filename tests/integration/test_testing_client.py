@@ -276,3 +276,19 @@ async def test_opening_a_page_that_redirects_to_a_plain_one_names_where_it_ended
 ) -> None:
     with pytest.raises(LiveTestError, match="/login/"):
         await live_client.live("/login-required/")
+
+
+async def test_a_join_that_crashed_in_mount_shows_the_server_traceback(
+    live_client: LiveClient,
+) -> None:
+    with pytest.raises(ViewCrashed, match="mount crashed") as failure:
+        await live_client.live("/crashing-mount/")
+    assert "KeyError: 'missing-setting-in-mount'" in str(failure.value)
+
+
+async def test_a_dead_render_that_answered_500_shows_the_server_traceback(
+    live_client: LiveClient,
+) -> None:
+    with pytest.raises(LiveTestError, match="answered 500") as failure:
+        await live_client.live("/crashing-mount/?dead=1")
+    assert "missing-setting-in-mount" in str(failure.value)

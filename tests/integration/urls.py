@@ -11,6 +11,7 @@ urlpatterns = [
     path("sync-actions/", views.SyncActions.as_view()),
     path("async-listener/", views.AsyncListener.as_view()),
     path("unscripted/", views.Unscripted.as_view()),
+    path("crashing-mount/", views.CrashingMount.as_view()),
     path("", include("tests.integration.stream_views")),
     path("", include("tests.integration.component_views")),
     path("", include("demo.urls")),

@@ -253,3 +253,16 @@ class Unscripted(LiveView):
         self.effects: list[int] = []
         self.total = 0
         self.last = ""
+
+
+class CrashingMount(LiveView):
+    """Mounts over HTTP, then crashes in the connected mount (or in both, with ?dead=1)."""
+
+    template_name = "itest/echo.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.effects: list[int] = []
+        self.total = 0
+        self.last = ""
+        if self.connected or request.GET.get("dead"):
+            raise KeyError("missing-setting-in-mount")

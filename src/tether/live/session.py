@@ -231,7 +231,11 @@ class LiveSession(SessionUpdates):
                     await self._crash(f"{kind.value} handler ran past {limit:g}s")
                 except Exception:
                     if kind is Mailbox.JOIN:
-                        self._reply(ref, protocol.STATUS_ERROR, {protocol.REASON: "join crashed"})
+                        self._reply(
+                            ref,
+                            protocol.STATUS_ERROR,
+                            {protocol.REASON: protocol.REASON_JOIN_CRASHED},
+                        )
                     # As in Phoenix, a crash answers with phx_error, not a reply:
                     # the client rejoins, and the view mounts fresh.
                     await self._crash(traceback.format_exc())

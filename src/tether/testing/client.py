@@ -16,6 +16,7 @@ kept in ``LiveViewTest.sent``.
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 import httpx
@@ -29,6 +30,11 @@ from tether.types import ASGIApp
 BASE_URL = "http://testserver"
 
 
+# Where the server logs what a failing test should show: crashed views, and
+# dead renders that answered 500.
+CRASH_LOGGERS = ("tether.session", "django.request")
+
+
 class _CrashLog(logging.Handler):
     """Keeps the server-side tracebacks of crashed views, to show them in test failures."""
 
@@ -37,7 +43,10 @@ class _CrashLog(logging.Handler):
         self.records: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record.getMessage())
+        text = record.getMessage()
+        if record.exc_info:  # Django's request log: the traceback of a page that answered 500
+            text += "\n" + "".join(traceback.format_exception(*record.exc_info))
+        self.records.append(text)
 
 
 class LiveClient:
@@ -68,7 +77,8 @@ class LiveClient:
         self.crashes = _CrashLog()
 
     async def __aenter__(self) -> LiveClient:
-        logging.getLogger("tether.session").addHandler(self.crashes)
+        for logger in CRASH_LOGGERS:
+            logging.getLogger(logger).addHandler(self.crashes)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -78,7 +88,8 @@ class LiveClient:
         for view in self.views:
             await view.close()
         await self.http.aclose()
-        logging.getLogger("tether.session").removeHandler(self.crashes)
+        for logger in CRASH_LOGGERS:
+            logging.getLogger(logger).removeHandler(self.crashes)
 
     def crash_logs(self) -> list[str]:
         """The server-side errors logged while this client was open."""
@@ -115,7 +126,9 @@ class LiveClient:
     async def _open(self, path: str, *, flash: str | None = None) -> LiveViewTest:
         response = await self.get(path)
         if response.status_code != 200:
-            raise LiveTestError(f"GET {path} answered {response.status_code}")
+            logs = self.crashes.records[-1:] if response.status_code >= 500 else []
+            detail = "".join(f"\nthe server logged:\n{log}" for log in logs)
+            raise LiveTestError(f"GET {path} answered {response.status_code}{detail}")
         page = parse_dead(str(response.url), response.text)
         view = LiveViewTest(self, page, _join_flash=flash)
         self.views.append(view)

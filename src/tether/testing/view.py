@@ -111,6 +111,8 @@ class LiveViewTest(Waiting):
                 if isinstance(response.get(event), dict):
                     self._navigated(event, response[event])
                     return
+            if response.get(protocol.REASON) == protocol.REASON_JOIN_CRASHED:
+                raise ViewCrashed(f"mount crashed: {self._crash_message()}")
             raise LiveTestError(f"join refused: {response}")
         self._joins += 1
         self.url = url
