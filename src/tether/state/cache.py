@@ -22,7 +22,6 @@ Django as usual, but never reads a frozen state through ``get``:
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import logging
@@ -33,6 +32,7 @@ import time
 import zlib
 from typing import Any, NoReturn
 
+from asgiref.sync import sync_to_async
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.filebased import FileBasedCache
@@ -106,11 +106,13 @@ class CacheStateStore(StateStore):
             if delete and value is not None:
                 await self.cache.adelete(key)
             return value if isinstance(value, bytes) else None
+        # Django's own async cache calls run in its one sync thread; so do these,
+        # rather than growing a second pool of threads for a join storm's reads.
         try:
             if isinstance(self.cache, FileBasedCache):
-                value = await asyncio.to_thread(_read_file, self.cache, key, delete)
+                value = await sync_to_async(_read_file)(self.cache, key, delete)
             elif isinstance(self.cache, RedisCache):
-                value = await asyncio.to_thread(_read_redis, self.cache, key, delete)
+                value = await sync_to_async(_read_redis)(self.cache, key, delete)
             else:  # pragma: no cover - __init__ admits no other kind
                 raise AssertionError(type(self.cache))
         except _NotFrozenState as exc:
