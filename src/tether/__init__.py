@@ -31,9 +31,10 @@ from tether.errors import (
     UnknownTelemetryEvent,
     UnsafeRedirect,
 )
+from tether.handlers import event
 from tether.js import JS
 from tether.presence import Presence
-from tether.view import LiveView, event
+from tether.view import LiveView
 
 __all__ = [
     "JS",

@@ -27,15 +27,13 @@ destroyed once the browser has removed it from the page.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tether.assigns import Assigns
 from tether.asyncs import AsyncResult
-from tether.errors import ReservedName, UnknownEvent
-from tether.sync import run_sync
+from tether.handlers import EventHandlers
 
 if TYPE_CHECKING:
     from typing import Self
@@ -62,16 +60,6 @@ class _Unattached:
 
     def cancel_async(self, name: str) -> bool:
         return False
-
-
-def _takes_payload(fn: Callable[..., Any]) -> bool:
-    """Whether a handler ``def f(self, payload)`` takes the payload (besides self)."""
-    try:
-        params = list(inspect.signature(fn).parameters.values())[1:]
-    except (TypeError, ValueError):
-        return True
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return any(p.kind in kinds or p.kind is inspect.Parameter.VAR_POSITIONAL for p in params)
 
 
 class Target(int):
@@ -124,7 +112,7 @@ def send_update_after(
     return timer
 
 
-class LiveComponent(Assigns):
+class LiveComponent(EventHandlers, Assigns):
     """A component: subclass it, set ``template_name``, write ``mount``, ``update``, events.
 
     Every public attribute is an assign its template sees, with ``id`` (its
@@ -137,26 +125,10 @@ class LiveComponent(Assigns):
     #: Assigns left out of the frozen state; rebuild them in ``update``.
     transient: ClassVar[Sequence[str]] = ()
 
-    _event_handlers: ClassVar[dict[str, tuple[str, bool, bool]]] = {}
     _host: Host
 
     id: str
     myself: Target
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        handlers: dict[str, tuple[str, bool, bool]] = {}
-        for klass in reversed(cls.__mro__):
-            for attr, value in vars(klass).items():
-                name = getattr(value, "_tether_event", None)
-                if isinstance(name, str):
-                    is_async = inspect.iscoroutinefunction(value)
-                    handlers[name] = (attr, _takes_payload(value), is_async)
-        cls._event_handlers = handlers
-        cls._reserved = frozenset(attr for attr, _, _ in handlers.values())
-        for attr in cls._reserved:
-            if not callable(getattr(cls, attr)):
-                raise ReservedName(f"{cls.__name__}.{attr} is an @event handler of a base class")
 
     def __init__(self, cid: int, ident: str, host: Host | Any = None) -> None:
         object.__setattr__(self, "_host", host or _Unattached())
@@ -187,15 +159,7 @@ class LiveComponent(Assigns):
 
     async def handle_event(self, event: str, payload: Any) -> Any:
         """Dispatch an event targeted at this component to its ``@event`` method."""
-        found = self._event_handlers.get(event)
-        if found is None:
-            raise UnknownEvent(f"{type(self).__name__} has no @event {event!r}")
-        attr, takes_payload, is_async = found
-        args = (payload,) if takes_payload else ()
-        handler = getattr(self, attr)
-        if is_async:
-            return await handler(*args)
-        return await run_sync(handler, *args)
+        return await self.dispatch_event(event, payload)
 
     async def handle_async(self, name: str, result: AsyncResult) -> None:
         """The outcome of ``start_async(name, ...)``."""

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import inspect
 from collections.abc import Awaitable, Callable, Generator, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from asgiref.sync import async_to_sync
 
@@ -21,33 +20,15 @@ from tether.assigns import Assigns
 from tether.asyncs import AsyncResult
 from tether.django.views import live_view
 from tether.effects import Effects, Navigation, NavKind, checked_url
-from tether.errors import ReservedName, UnknownEvent
+from tether.handlers import EventHandlers
 from tether.presence import get_presence, listing
 from tether.presence.listing import PresenceList
 from tether.pubsub import get_pubsub
 from tether.streams import StreamsMixin
-from tether.sync import run_sync
 from tether.uploads import UploadsMixin
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, QueryDict
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def event(name: str | Callable[..., Any] | None = None) -> Any:
-    """Mark a method as the handler of a client event.
-
-    ``@event`` uses the method's name; ``@event("save-item")`` names it.
-    """
-
-    def mark(fn: F, event_name: str | None = None) -> F:
-        fn.__dict__["_tether_event"] = event_name or fn.__name__
-        return fn
-
-    if callable(name):
-        return mark(name)  # type: ignore[type-var]
-    return lambda fn: mark(fn, name)
 
 
 class Timer(Protocol):
@@ -110,7 +91,7 @@ class DeadHost:
         await get_pubsub().broadcast(topic, message)
 
 
-class LiveView(StreamsMixin, UploadsMixin, Assigns):
+class LiveView(EventHandlers, StreamsMixin, UploadsMixin, Assigns):
     """A Django view that stays alive over a WebSocket.
 
     Set ``template_name``; assign attributes in ``mount`` and in event
@@ -125,31 +106,10 @@ class LiveView(StreamsMixin, UploadsMixin, Assigns):
     #: Assigns left out of the frozen state (open files, clients...); rebuild them in on_thaw.
     transient: ClassVar[Sequence[str]] = ()
 
-    #: event name -> (method name, takes the payload, is async); built per class.
-    _event_handlers: ClassVar[dict[str, tuple[str, bool, bool]]] = {}
-
     _host: Host
     _effects: Effects
     _flash: dict[str, str]
     request: HttpRequest
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        handlers: dict[str, tuple[str, bool, bool]] = {}
-        for klass in reversed(cls.__mro__):
-            for attr, value in vars(klass).items():
-                name = getattr(value, "_tether_event", None)
-                if isinstance(name, str):
-                    is_async = inspect.iscoroutinefunction(value)
-                    handlers[name] = (attr, _takes_argument(value, bound=False), is_async)
-        cls._event_handlers = handlers
-        cls._reserved = frozenset(attr for attr, _, _ in handlers.values())
-        for attr in cls._reserved:
-            if not callable(getattr(cls, attr)):
-                raise ReservedName(
-                    f"{cls.__name__}.{attr} is an @event handler of a base class; "
-                    "a class attribute of that name hides it: choose another name"
-                )
 
     def __init__(self) -> None:
         object.__setattr__(self, "_host", DeadHost())
@@ -166,21 +126,12 @@ class LiveView(StreamsMixin, UploadsMixin, Assigns):
 
     async def handle_event(self, event: str, payload: Any) -> Any:
         """Dispatch a client event to the method marked ``@event(name)``."""
-        found = self._event_handlers.get(event)
-        if found is None and event == protocol.CLEAR_FLASH:
+        if event == protocol.CLEAR_FLASH and event not in self._event_handlers:
             # The client's built-in phx-click="lv:clear-flash" (phx-value-key optional).
             key = payload.get("key") if isinstance(payload, dict) else None
             self.clear_flash(str(key) if key else None)
             return None
-        if found is None:
-            raise UnknownEvent(event, self._event_handlers)
-        attr, takes_payload, is_async = found
-        handler = getattr(self, attr)
-        args = (payload,) if takes_payload else ()
-        if is_async:
-            return await handler(*args)
-        # A plain def may block or use the sync ORM: it runs in the thread pool.
-        return await run_sync(handler, *args)
+        return await self.dispatch_event(event, payload)
 
     async def handle_info(self, message: Any) -> None:
         """A message from ``send``/``send_after``, a timer, or a pub/sub topic."""
@@ -369,18 +320,3 @@ async def _detached(action: Callable[..., Awaitable[None]], *args: Any) -> None:
         await action(*args)
 
     await asyncio.get_running_loop().create_task(run(), context=contextvars.Context())
-
-
-def _takes_argument(fn: Callable[..., Any], *, bound: bool = True) -> bool:
-    try:
-        params = list(inspect.signature(fn).parameters.values())
-    except (TypeError, ValueError):
-        return True
-    positional = [
-        p
-        for p in params
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
-    ]
-    if not bound and positional and positional[0].kind is not positional[0].VAR_POSITIONAL:
-        positional = positional[1:]  # self
-    return bool(positional)

@@ -7,9 +7,10 @@ import pytest
 
 from tether.effects import Navigation, NavKind
 from tether.errors import ReservedName, UnknownEvent
+from tether.handlers import event
 from tether.protocol import CLEAR_FLASH
 from tether.tokens import view_path
-from tether.view import LiveView, event
+from tether.view import LiveView
 
 
 class Counter(LiveView):

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from tether.handlers import event
 from tether.protocol import Mailbox
-from tether.view import LiveView, event
+from tether.view import LiveView
 from tether.watchdog import Step, Watchdog, describe_task, steps
 
 
