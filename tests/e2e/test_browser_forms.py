@@ -74,6 +74,10 @@ def test_the_team_page_adds_a_member_shows_touched_only_errors_and_saves(
     assert page.locator("#teams li", has_text=name).text_content() == f"{name}: Ada, Bob"
     assert page.input_value("#id_team-name") == "", "a fresh form for the next team"
     assert page.locator("#members .member").count() == 1
+    # The fresh page's inputs are new: typing in one leaves the others quiet again.
+    page.fill("#id_team-name", "Al")
+    page.wait_for_selector("#error-team-name")
+    assert _errors(page) == ["error-team-name"]
 
 
 class HeldReplies:

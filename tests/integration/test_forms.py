@@ -78,12 +78,14 @@ async def test_a_valid_team_and_its_members_are_saved_together(live_client: Live
             "members-1-email": "bob@example.com",
         },
     )
-    assert view.text("#saved") == "Team “Alpha” created."
-    assert view.text("#teams li") == "Alpha: Ada, Bob"
     team = await Team.objects.aget(name="Alpha")
     names = [m.name async for m in Member.objects.filter(team=team)]
     assert names == ["Ada", "Bob"]
-    # A fresh form for the next team: one empty row, no errors.
+    # Post/redirect/get, live: a fresh page, with the flash and the new team listed.
+    assert view.redirected_to == "/teams/new/"
+    view = await view.follow_redirect()
+    assert view.text("#saved") == "Team “Alpha” created."
+    assert view.text("#teams li") == "Alpha: Ada, Bob"
     assert view.element("#id_team-name").get("value") is None
     assert not view.has_element("#member-1") and _errors(view) == {}
 

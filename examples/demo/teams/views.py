@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
+from django.urls import reverse
 
 from teams.forms import MemberFormSet, TeamForm
 from teams.models import Team
@@ -42,7 +43,6 @@ class NewTeam(LiveView):
         self.form = TeamForm(prefix="team")
         self.members = MemberFormSet(prefix="members")
         self.teams = recent_teams()
-        self.saved = ""
 
     @event
     def validate(self, payload: QueryDict) -> None:
@@ -51,7 +51,6 @@ class NewTeam(LiveView):
         # Bound to what the user typed; errors show for the fields they touched.
         self.form = bind_form(TeamForm, payload, prefix="team")
         self.members = bind_form(MemberFormSet, payload, prefix="members")
-        self.saved = ""
 
     @event
     def save(self, payload: QueryDict) -> None:
@@ -65,8 +64,9 @@ class NewTeam(LiveView):
             team = form.save()
             members.instance = team
             members.save()
-        self.form, self.members = TeamForm(prefix="team"), MemberFormSet(prefix="members")
-        self.saved = team.name
-        self.teams = recent_teams()
+        # Post/redirect/get, live: a fresh page for the next team, whose inputs the
+        # browser no longer counts as used (after a submit it does, while they last).
+        self.put_flash("info", f"Team “{team.name}” created.")
+        self.push_navigate(reverse("new-team"), replace=True)
 
     # --8<-- [end:view]
