@@ -33,13 +33,16 @@ Errors that belong to no field (``clean()``, a formset's
 A formset's forms are built lazily (a model formset's need the database), so
 ``bind_form`` wraps the formset's ``_construct_form`` on that one instance
 instead of building them; ``tracks_touched`` tells the freezer to do the same
-again on thaw.
+again on thaw. Validation is lazy too, and may first run in a render on the
+event loop, where the sync ORM raises and Tether renders again in a thread:
+the forms ``bind_form`` makes validate again after a failure instead of
+keeping the half of their errors found before it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django import forms
@@ -55,6 +58,7 @@ Bindable = TypeVar("Bindable", bound="forms.BaseForm | BaseFormSet[Any]")
 # prependFormDataKey does: ``user[email]`` -> ``user[_unused_email]``.
 _LAST_SEGMENT = re.compile(r"([^\[\]]+)(\]?)$")
 _TRACKING = "tether_tracks_touched"
+_RETRY_SAFE = "tether_retry_safe"
 
 
 def unused_key(name: str) -> str:
@@ -102,25 +106,58 @@ class TouchedBoundField(forms.BoundField):
         return self.form.error_class(renderer=self.form.renderer)
 
 
+def _each_new_form(formset: BaseFormSet[Any], apply: Callable[[forms.BaseForm], object]) -> None:
+    """Call ``apply`` on each form the formset builds (lazily: they may need the ORM)."""
+    construct = formset._construct_form  # type: ignore[attr-defined]
+
+    def construct_and_apply(i: int, **kwargs: Any) -> forms.BaseForm:
+        built: forms.BaseForm = construct(i, **kwargs)
+        apply(built)
+        return built
+
+    # One instance's hook, not the class's: other formsets of the class are untouched.
+    formset._construct_form = construct_and_apply  # type: ignore[attr-defined]
+
+
+def retry_safe(form: Bindable) -> Bindable:
+    """Let validation that raised run again in full the next time it is asked for.
+
+    Django marks a form validated before it cleans its fields, so an exception
+    from a ``clean_*`` or ``validate_unique`` (the sync ORM refused on the event
+    loop, say) left it "validated" with half its errors: the render Tether
+    retries in a thread then showed the form without the rest.
+    """
+    target: forms.BaseForm | BaseFormSet[Any] = form
+    if getattr(target, _RETRY_SAFE, False):
+        return form
+    clean = target.full_clean
+
+    def full_clean() -> None:
+        try:
+            clean()
+        except BaseException:
+            target._errors = None  # type: ignore[union-attr]
+            if isinstance(target, BaseFormSet):
+                target._non_form_errors = None  # type: ignore[attr-defined]
+            raise
+
+    target.full_clean = full_clean  # type: ignore[method-assign]
+    setattr(target, _RETRY_SAFE, True)
+    if isinstance(target, BaseFormSet):
+        _each_new_form(target, retry_safe)
+    return form
+
+
 def track_touched(form: Bindable) -> Bindable:
     """Make an already built form or formset show errors only for touched fields."""
     if isinstance(form, forms.BaseForm):
         form.bound_field_class = TouchedBoundField
-        return form
+        return retry_safe(form)
     formset: BaseFormSet[Any] = form
-    if getattr(formset, _TRACKING, False):
-        return form
-    construct = formset._construct_form  # type: ignore[attr-defined]
-
-    def construct_tracked(i: int, **kwargs: Any) -> forms.BaseForm:
-        built: forms.BaseForm = construct(i, **kwargs)
-        built.bound_field_class = TouchedBoundField
-        return built
-
-    # One instance's hook, not the class's: other formsets of the class are untouched.
-    formset._construct_form = construct_tracked  # type: ignore[attr-defined]
-    setattr(formset, _TRACKING, True)
-    return form
+    if not getattr(formset, _TRACKING, False):
+        _each_new_form(formset, track_touched)
+        setattr(formset, _TRACKING, True)
+    return retry_safe(form)
 
 
 def tracks_touched(form: forms.BaseForm | BaseFormSet[Any]) -> bool:

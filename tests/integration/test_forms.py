@@ -113,3 +113,16 @@ async def test_a_bound_formset_mid_edit_thaws_with_its_rows_values_and_touched_e
     await view.change(FORM, {"members-1-email": "bob@example.com"})
     assert _errors(view) == {"team-name": before["team-name"]}
     assert view.element("#id_team-name")["value"] == "Al"
+
+
+async def test_a_thawed_team_form_still_checks_the_database_for_a_taken_name(
+    live_client: LiveClient,
+) -> None:
+    # A thawed form validates during the render; on the event loop the ORM is
+    # refused, and the render retried in a thread used to show no error at all.
+    await Team.objects.acreate(name="Alpha", contact="alpha@example.com")
+    view = await _new_team(live_client)
+    await view.change(FORM, {"team-name": "Alpha"})
+    assert _errors(view) == {"team-name": "Team with this Name already exists."}
+    await view.reconnect()
+    assert _errors(view) == {"team-name": "Team with this Name already exists."}

@@ -127,3 +127,40 @@ def test_tracking_one_formset_leaves_other_formsets_of_its_class_alone() -> None
     plain = RowSet(data)
     assert not tracks_touched(plain)
     assert list(plain.forms[0]["qty"].errors) == ["This field is required."]
+
+
+class Flaky(forms.Form):
+    """A field whose check raises once, as the sync ORM does on the event loop."""
+
+    code = forms.CharField(max_length=3)
+    name = forms.CharField()
+    calls = 0
+
+    def clean_name(self) -> str:
+        type(self).calls += 1
+        if type(self).calls == 1:
+            raise RuntimeError("refused here; try again in a thread")
+        raise forms.ValidationError("Taken.")
+
+
+def test_validation_that_raised_runs_again_in_full_the_next_time() -> None:
+    # Django had marked the form validated, with the errors found before the
+    # exception: the retried render showed "Taken." nowhere.
+    Flaky.calls = 0
+    form = bind_form(Flaky, QueryDict("code=toolong&name=x"))
+    with pytest.raises(RuntimeError):
+        form.errors  # noqa: B018
+    assert dict(form.errors) == {
+        "code": ["Ensure this value has at most 3 characters (it has 7)."],
+        "name": ["Taken."],
+    }
+
+
+def test_a_formsets_validation_that_raised_runs_again_in_full_the_next_time() -> None:
+    Flaky.calls = 0
+    data = QueryDict("form-TOTAL_FORMS=1&form-INITIAL_FORMS=0&form-0-code=ab&form-0-name=x")
+    formset = bind_form(formset_factory(Flaky), data)
+    with pytest.raises(RuntimeError):
+        formset.errors  # noqa: B018
+    assert formset.errors == [{"name": ["Taken."]}]
+    assert list(formset.forms[0]["name"].errors) == ["Taken."]

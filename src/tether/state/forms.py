@@ -34,7 +34,7 @@ from django.db.models.sql import Query
 from django.forms.formsets import BaseFormSet
 from django.forms.models import BaseInlineFormSet, BaseModelFormSet
 
-from tether.validation import track_touched, tracks_touched
+from tether.validation import retry_safe, track_touched, tracks_touched
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,8 @@ def rebuild_form(
     cls: type[forms.BaseForm], kwargs: dict[str, Any], touched: bool = False
 ) -> forms.BaseForm:
     form = cls(**kwargs)
-    return track_touched(form) if touched else form
+    # Thawed on the event loop: its first validation may well be refused there.
+    return track_touched(form) if touched else retry_safe(form)
 
 
 def rebuild_formset(
@@ -103,7 +104,7 @@ def rebuild_formset(
     if isinstance(queryset, QuerySetRecipe):
         kwargs = {**kwargs, "queryset": queryset.build()}
     formset = cls(**kwargs)
-    return track_touched(formset) if touched else formset
+    return track_touched(formset) if touched else retry_safe(formset)
 
 
 class StatePickler(pickle.Pickler):

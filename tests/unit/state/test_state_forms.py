@@ -125,3 +125,26 @@ def test_a_plain_form_thaws_without_touched_tracking() -> None:
     thawed = round_trip(form=Contact(QueryDict("_unused_email=&name=&_target=name")))["form"]
     assert isinstance(thawed, Contact) and not tracks_touched(thawed)
     assert list(thawed["email"].errors) == ["This field is required."]
+
+
+class Refusing(forms.Form):
+    """A check that raises on its first call, as the ORM does on the event loop."""
+
+    name = forms.CharField()
+    calls = 0
+
+    def clean_name(self) -> str:
+        type(self).calls += 1
+        if type(self).calls == 1:
+            raise RuntimeError("not on the event loop")
+        raise forms.ValidationError("Taken.")
+
+
+def test_a_thawed_form_validates_again_in_full_after_a_refused_first_try() -> None:
+    # A thawed form first validates in a render on the event loop; Tether then
+    # renders it again in a thread, where it must not keep the half-done result.
+    Refusing.calls = 0
+    thawed = round_trip(form=Refusing(QueryDict("name=x")))["form"]
+    with pytest.raises(RuntimeError):
+        thawed.errors  # type: ignore[attr-defined]  # noqa: B018
+    assert list(thawed["name"].errors) == ["Taken."]  # type: ignore[index]
