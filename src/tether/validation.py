@@ -95,8 +95,9 @@ class TouchedBoundField(forms.BoundField):
 
     @property
     def touched(self) -> bool:
-        """False while the user has not changed this input (``{% if form.x.touched %}``)."""
-        return not self.form.is_bound or is_touched(self.form.data, input_names(self))
+        """Whether the user has changed this input (``{% if form.x.touched %}``);
+        never in an unbound form, which has no data yet."""
+        return self.form.is_bound and is_touched(self.form.data, input_names(self))
 
     @property
     def errors(self) -> ErrorList:
