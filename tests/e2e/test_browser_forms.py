@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from pathlib import Path
 from typing import Any
 
 from tether.testing import ServerProcess
@@ -147,3 +148,31 @@ def test_the_submit_button_shows_its_disable_with_text_until_the_reply(
         "window.__save.textContent === 'Create team' && !window.__save.disabled"
         " && document.querySelector('#save') === window.__save"
     )
+
+
+def test_the_team_page_mid_edit_survives_a_server_restart_with_its_rows_and_errors(
+    page: Any, server_factory: Any, tmp_path: Path
+) -> None:
+    server = server_factory(TETHER_CACHE_DIR=str(tmp_path / "cache"))
+    _open(page, server)
+    page.fill("#id_team-name", "Al")
+    page.click("#add-member")
+    page.wait_for_selector("#member-1")
+    page.fill("#id_members-1-email", "bob@")
+    page.wait_for_selector("#error-members-1-email")
+    before = _errors(page)
+    assert before == ["error-members-1-email", "error-team-name"]
+    page.evaluate(
+        "() => { window.__opens = 0;"
+        " window.liveSocket.getSocket().onOpen(() => { window.__opens += 1; }); }"
+    )
+    server.stop()  # SIGTERM: the view is frozen, its bound form and formset included
+    server.start()
+    page.wait_for_function("window.__opens >= 1", timeout=20_000)
+    page.wait_for_selector(CONNECTED, timeout=20_000)
+    assert page.input_value("#id_members-1-email") == "bob@"
+    assert page.input_value("#id_members-TOTAL_FORMS") == "2"
+    assert _errors(page) == before, "still only the touched fields' errors"
+    page.fill("#id_members-1-email", "bob@example.com")
+    page.wait_for_selector("#error-members-1-email", state="detached")
+    assert _errors(page) == ["error-team-name"]
