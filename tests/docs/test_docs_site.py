@@ -55,6 +55,27 @@ def test_the_tutorial_shows_the_demo_apps_real_code(built_site: Path) -> None:
     assert "--8<--" not in page, "a snippet was left unexpanded"
 
 
+def _snippet(path: str, name: str) -> list[str]:
+    """The non-blank lines of a ``--8<-- [start:name]`` ... ``[end:name]`` region."""
+    text = (ROOT / path).read_text()
+    region = text.split(f"[start:{name}]", 1)[1].split(f"[end:{name}]", 1)[0]
+    return [line.strip() for line in region.splitlines()[1:-1] if line.strip()]
+
+
+def test_the_forms_page_shows_the_team_pages_real_code(built_site: Path) -> None:
+    page = html.unescape(re.sub(r"<[^>]+>", "", (built_site / "forms/index.html").read_text()))
+    for path, name in (
+        ("examples/demo/teams/forms.py", "forms"),
+        ("examples/demo/teams/views.py", "view"),
+        ("examples/demo/teams/templates/teams/new_team.html", "form"),
+    ):
+        code = _snippet(path, name)
+        assert code, f"{path}: no snippet {name!r}"
+        missing = [line for line in code if line not in page]
+        assert not missing, f"{path}: not on the forms page: {missing[:3]}"
+    assert "--8<--" not in page, "a snippet was left unexpanded"
+
+
 def test_the_api_reference_is_generated_from_docstrings(built_site: Path) -> None:
     html = (built_site / "reference" / "tether" / "index.html").read_text()
     for name in ("LiveView", "push_patch", "JS"):

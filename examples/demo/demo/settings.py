@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "tether.dashboard",
     "pages",
     "todos",
+    "teams",
 ]
 
 MIDDLEWARE = [

@@ -48,6 +48,7 @@ urlpatterns = [
     path("tether/dashboard/", include("tether.dashboard.urls")),
     path("components/", include("pages.component_urls")),
     path("todos/", include("todos.urls")),
+    path("teams/", include("teams.urls")),
     path("source/<path:path>", catalog.source, name="source"),
 ]
 # Uploaded media, served by Django itself while DEBUG (the demo).

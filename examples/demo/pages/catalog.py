@@ -47,6 +47,14 @@ CATALOG: dict[str, tuple[tuple[str, ...], str]] = {
         ("examples/demo/pages/templates_demo.py", PAGES + "tpl/form.html"),
         "docs/state.md",
     ),
+    "teams/new": (
+        (
+            "examples/demo/teams/views.py",
+            "examples/demo/teams/forms.py",
+            "examples/demo/teams/templates/teams/new_team.html",
+        ),
+        "docs/forms.md",
+    ),
     "js": (
         ("examples/demo/pages/js_commands.py", PAGES + "js_commands.html"),
         "docs/reference/tether.md",

@@ -27,6 +27,11 @@ DEMOS = [
     ("templates/nested", "Nested templates", "if, for and include nested; rows keyed by id"),
     ("templates/table", "Sortable table", "sorting sends row indices, not rows"),
     ("templates/form", "Live form", "a Django form validated as you type"),
+    (
+        "teams/new",
+        "Team and members",
+        "a ModelForm and a formset: rows added live, errors where you typed",
+    ),
     ("js", "JS commands", "show, hide, classes, attributes, focus and push, built in Python"),
     ("components/cards", "Cards", "live components: each card edits and validates itself"),
     ("components/contacts", "Contacts", "rows as components, loaded in one batch; a shared modal"),

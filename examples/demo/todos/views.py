@@ -6,6 +6,7 @@ from django.http import HttpRequest, QueryDict
 
 from tether import LiveView, event
 from tether.presence import PresenceList
+from tether.validation import bind_form
 from todos.forms import TodoForm
 from todos.models import Todo
 
@@ -20,7 +21,6 @@ class TodoList(LiveView):
     async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
         self.page_title = "Todos"
         self.form = TodoForm()
-        self.touched: list[str] = []
         self.query = ""
         self.todos = await self.load()
         self.present = PresenceList(TOPIC)  # nobody, until the socket connects
@@ -41,20 +41,18 @@ class TodoList(LiveView):
     # --8<-- [start:form]
     @event
     def validate(self, payload: QueryDict) -> None:
-        self.form = TodoForm(payload)
-        self.form.is_valid()
-        # The client marks fields the user has not typed in yet as "_unused_<name>".
-        self.touched = [name for name in self.form.fields if f"_unused_{name}" not in payload]
+        # Bound like request.POST; errors show only for the fields the user has touched.
+        self.form = bind_form(TodoForm, payload)
 
     @event
     def add(self, payload: QueryDict) -> None:
-        form = TodoForm(payload)
+        form = bind_form(TodoForm, payload)  # a submit: every error shows
         if form.is_valid():
             form.save()
-            self.form, self.touched = TodoForm(), []
+            self.form = TodoForm()
             self.broadcast(TOPIC, "changed")
         else:
-            self.form, self.touched = form, list(form.fields)
+            self.form = form
 
     # --8<-- [end:form]
     # --8<-- [start:rows]
