@@ -9,7 +9,6 @@ attributes, then the element's own ``value`` where the DOM gives it one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Container, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -17,13 +16,13 @@ from urllib.parse import urlencode
 from bs4 import Tag
 
 from tether import protocol
+from tether.validation import unused_key
 
 # Elements whose DOM node has a ``value`` property (extractMeta reads it).
 _VALUED = frozenset(("button", "input", "select", "textarea", "option", "output", "data"))
 _CHECKABLE = frozenset(("checkbox", "radio"))
 # Input types FormData leaves out (a submit button only counts as the submitter).
 _UNSENT = frozenset(("submit", "button", "reset", "image", "file"))
-_LAST_SEGMENT = re.compile(r"([^\[\]]+)(\]?)$")
 
 
 def describe(tag: Tag) -> str:
@@ -122,14 +121,6 @@ def _entries(tag: Tag) -> list[str]:
         return [str(o.get("value", o.get_text())) for o in tag.select("option[selected]")]
     value = element_value(tag)
     return [] if value is None else [str(value)]
-
-
-def unused_key(name: str) -> str:
-    """``user[email]`` -> ``user[_unused_email]``, as the client's ``prependFormDataKey``."""
-    array = name.endswith("[]")
-    base = name[:-2] if array else name
-    base = _LAST_SEGMENT.sub(rf"{protocol.UNUSED_PREFIX}\1\2", base, count=1)
-    return base + "[]" if array else base
 
 
 def form_value(

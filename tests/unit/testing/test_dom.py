@@ -6,7 +6,8 @@ from urllib.parse import parse_qsl
 
 from bs4 import BeautifulSoup, Tag
 
-from tether.testing.dom import element_meta, form_value, unused_key
+from tether.testing.dom import element_meta, form_value
+from tether.validation import unused_key
 
 FORM = """<form id="f" phx-change="v" phx-value-step="2">
   <input type="hidden" name="token" value="t">
