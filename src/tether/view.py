@@ -21,8 +21,8 @@ from tether.assigns import Assigns
 from tether.asyncs import AsyncResult
 from tether.django.views import live_view
 from tether.effects import Effects, Navigation, NavKind, checked_url
-from tether.family import FamilyMixin
 from tether.errors import ReservedName, UnknownEvent
+from tether.family import FamilyMixin
 from tether.presence import get_presence, listing
 from tether.presence.listing import PresenceList
 from tether.pubsub import get_pubsub

@@ -35,7 +35,9 @@ def test_phx_click_loading_is_removed_from_links_in_sticky_live_views(
     link.click()
     page.wait_for_function("document.querySelector('#navigated').textContent === 'true'")
     sync_views(page)
-    page.wait_for_function("!document.querySelector('nav a').classList.contains('phx-click-loading')")
+    page.wait_for_function(
+        "!document.querySelector('nav a').classList.contains('phx-click-loading')"
+    )
     changes = page.evaluate("window.__classChanges")
     assert {"oldValue": None, "newValue": "phx-click-loading"} in changes, changes
     assert {"oldValue": "phx-click-loading", "newValue": ""} in changes, changes

@@ -21,7 +21,7 @@ STICKY_ROWS = "() => document.querySelectorAll('#msgs-sticky > div').length"
 def test_streams_in_nested_views_are_not_reset_when_they_share_a_name(
     page: Any, demo_server: ServerProcess
 ) -> None:
-    with urllib.request.urlopen(demo_server.url + "/nested/lab/3681/away/") as response:  # noqa: S310
+    with urllib.request.urlopen(demo_server.url + "/nested/lab/3681/away/") as response:
         assert response.read().decode().count('id="messages-4"') == 1
     page.goto(demo_server.url + "/nested/lab/3681/")
     sync_views(page)

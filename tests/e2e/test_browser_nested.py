@@ -22,7 +22,7 @@ def _text_is(page: Any, selector: str, text: str) -> None:
 
 
 def test_a_child_renders_dead_and_connected(page: Any, demo_server: ServerProcess) -> None:
-    with urllib.request.urlopen(demo_server.url + HOME) as response:  # noqa: S310 (127.0.0.1)
+    with urllib.request.urlopen(demo_server.url + HOME) as response:
         dead = response.read().decode()
     assert 'id="bell"' in dead and "No notifications" in dead  # in the HTML, before any script
     page.goto(demo_server.url + HOME)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.template import Context, TemplateSyntaxError
 from django.template.base import FilterExpression, Node, Parser, Token, token_kwargs
@@ -88,11 +88,7 @@ def child_token(parent: Placement, child: Child, url: str) -> str:
 
 
 def container(child: Child, *, session: str, static: str, parent_id: str, inner: str) -> str:
-    kin = (
-        (protocol.ATTR_STICKY, "")
-        if child.sticky
-        else (protocol.ATTR_PARENT_ID, parent_id)
-    )
+    kin = (protocol.ATTR_STICKY, "") if child.sticky else (protocol.ATTR_PARENT_ID, parent_id)
     return format_html(
         '<div id="{}" {}="{}" {}="{}" {}="{}">{}</div>',
         child.element_id,
@@ -146,7 +142,7 @@ class LiveRenderNode(Node):
         if session is not None and not isinstance(session, dict):
             raise NestingError(f"{{% live_render %}} session= takes a dict, not {session!r}")
         sticky = bool(self.sticky.resolve(context)) if self.sticky is not None else False
-        return Child(view, element_id, dict(session or {}), sticky)
+        return Child(cast("type[LiveView]", view), element_id, dict(session or {}), sticky)
 
     def render(self, context: Context) -> SafeString:
         parent: LiveView | None = context.get(PARENT)

@@ -23,8 +23,8 @@ from django.utils.safestring import mark_safe
 
 from tether import protocol, tokens
 from tether.conf import setting
-from tether.effects import NavKind
 from tether.django.nested import render_deferred
+from tether.effects import NavKind
 from tether.errors import UnsafeRedirect
 from tether.family import Placement
 from tether.rendering import ViewRenderer

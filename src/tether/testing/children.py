@@ -32,15 +32,9 @@ class ChildChannel(Channel):
         self.sent = sent
         self.join_ref: str | None = None
         self._refs_sent: set[str] = set()
+        self.closed = False  # this topic left; the socket's state is the parent's
+        self.others = parent.others  # the socket's upload channels: one list
         parent.routes[topic] = on_frame
-
-    @property  # type: ignore[override]
-    def closed(self) -> bool:
-        return self.parent.closed
-
-    @property  # type: ignore[override]
-    def others(self) -> list[tuple[str, str, Any]]:
-        return self.parent.others
 
     async def request(self, event: str, payload: Any, *, timeout: float) -> dict[str, Any]:
         ref = self.parent.next_ref()
@@ -62,7 +56,8 @@ class ChildChannel(Channel):
         self.parent.fail(error, self._refs_sent if refs is None else refs)
 
     async def close(self) -> None:
-        """Leave the child's topic, as the browser does when the child leaves the page."""
+        """Stop reading the child's topic (``ChildViewTest.close`` leaves it first)."""
+        self.closed = True
         self.parent.routes.pop(self.topic, None)
 
 
@@ -103,9 +98,9 @@ class ChildViewTest(LiveViewTest):
             return
         self.closed = True
         channel = self._channel
-        if channel is None:
+        if not isinstance(channel, ChildChannel):
             return
-        if not channel.closed and self._crashed is None:
+        if not channel.parent.closed and self._crashed is None:
             try:
                 await channel.request(protocol.PHX_LEAVE, {}, timeout=5.0)
             except (SocketClosed, TimeoutError):
