@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 
 from tether import protocol
-from tether.testing import LiveClient, ViewCrashed
+from tether.testing import LiveClient, LiveTestError, ViewCrashed
 
 
 async def test_the_dead_render_shows_each_child_inside_its_container(
@@ -77,3 +78,61 @@ async def test_a_crash_in_the_child_leaves_the_parent_working(live_client: LiveC
     assert bell.text("#bell-seen") == "0"
     await bell.click("#bell-inc")
     assert bell.text("#bell-seen") == "1"
+
+
+async def test_a_page_resumes_with_every_childs_state_after_a_reconnect(
+    live_client: LiveClient,
+) -> None:
+    page = await live_client.live("/nested/")
+    bell = await page.child("bell")
+    player = await page.child("player")
+    await page.click("#page-inc")
+    await bell.click("#bell-inc")
+    await bell.click("#bell-inc")
+    for _ in range(3):
+        await player.click("#like")
+    await page.reconnect()  # the socket drops: every view on it is frozen, then thawed
+    assert page.text("#page-count") == "1"
+    bell = await page.child("bell")
+    player = await page.child("player")
+    assert bell.text("#bell-seen") == "2"
+    assert player.text("#likes") == "3"
+
+
+async def test_a_childs_state_is_its_own_in_each_tab(live_client: LiveClient) -> None:
+    first = await live_client.live("/nested/")
+    second = await live_client.live("/nested/")
+    bell = await first.child("bell")
+    await bell.click("#bell-inc")
+    await first.reconnect()
+    await second.reconnect()
+    # Both tabs have a child with id "bell"; each resumes its own.
+    assert (await first.child("bell")).text("#bell-seen") == "1"
+    assert (await second.child("bell")).text("#bell-seen") == "0"
+
+
+async def test_the_parent_leaving_ends_its_children_but_not_a_sticky_one(
+    live_client: LiveClient,
+) -> None:
+    page = await live_client.live("/nested/")
+    bell = await page.child("bell")
+    player = await page.child("player")
+    assert page._channel is not None
+    await page._channel.request(protocol.PHX_LEAVE, {}, timeout=5.0)
+    with pytest.raises(LiveTestError, match="refused"):
+        await bell.click("#bell-inc")  # its session ended with the page's
+    await player.click("#like")  # the sticky one is nobody's to end
+    assert player.text("#likes") == "1"
+
+
+async def test_a_forged_or_foreign_child_token_is_refused(live_client: LiveClient) -> None:
+    page = await live_client.live("/nested/")
+    bell = await page.child("bell")
+    bell.page.session = bell.page.session[:-4] + "AAAA"
+    with pytest.raises(LiveTestError, match="stale"):
+        await bell.join("")
+    # A token is bound to its container id: the bell's token cannot join as another view.
+    other = await page.child("player")
+    other.page.session = (await page.child("bell")).page.session
+    with pytest.raises(LiveTestError, match="stale"):
+        await other.join("")
