@@ -69,6 +69,9 @@ class ViewRef:
 class FamilyMixin:
     """``parent_view`` and ``child_view(id)`` on ``LiveView``."""
 
+    # A view class in a template's context names a child view ({% live_render view ... %}):
+    # Django's templates must not call (instantiate) it.
+    do_not_call_in_templates = True
     _kin: Kin | None = None
     _placement: Placement | None = None
     # What each {% live_render %} rendered, by its arguments: a re-render of the

@@ -48,6 +48,8 @@ from tether.rendering import ViewRenderer
 from tether.sync import call
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from tether.view import LiveView
 
 
@@ -158,19 +160,28 @@ class LiveRenderNode(Node):
             parent.defer_child(marker, child)
             return mark_safe(marker)
         key = (child.element_id, child.view_cls, child.sticky, json.dumps(child.session))
-        url = parent.request.build_absolute_uri()
-        return mark_safe(
-            parent.child_html(
-                key,
-                lambda: container(
-                    child,
-                    session=child_token(placement, child, url),
-                    static="",
-                    parent_id=placement.element_id,
-                    inner="",
-                ),
+        request = parent.request
+
+        def build() -> str:
+            if not _allowed(child, request):
+                return ""
+            return container(
+                child,
+                session=child_token(placement, child, request.build_absolute_uri()),
+                static="",
+                parent_id=placement.element_id,
+                inner="",
             )
-        )
+
+        return mark_safe(parent.child_html(key, build))
+
+
+def _allowed(child: Child, request: HttpRequest) -> bool:
+    """A child the user may not see is left out: its join would be refused, and a
+    refused child makes the client reload the page, again and again."""
+    probe = child.view_cls()
+    probe.request = request
+    return probe.has_access(request)
 
 
 def live_render(parser: Parser, token: Token) -> LiveRenderNode:
@@ -194,7 +205,14 @@ def live_render(parser: Parser, token: Token) -> LiveRenderNode:
 async def render_deferred(view: LiveView, html: str) -> str:
     """The dead render's children (and theirs), mounted and rendered in place of their markers."""
     placement = view.placement
-    for marker, child in view.take_deferred():
+    deferred = view.take_deferred()
+    ids = [child.element_id for _marker, child in deferred]
+    if len(set(ids)) < len(ids):
+        raise NestingError(
+            f"{type(view).__qualname__} renders two child views with one id "
+            f"(among {sorted(ids)}): give each {{% live_render %}} its own id"
+        )
+    for marker, child in deferred:
         assert placement is not None
         html = html.replace(marker, await _render_dead_child(view, placement, child), 1)
     return html
@@ -203,15 +221,15 @@ async def render_deferred(view: LiveView, html: str) -> str:
 async def _render_dead_child(parent: LiveView, placement: Placement, child: Child) -> str:
     request = parent.request
     url = request.build_absolute_uri()
+    if not _allowed(child, request):
+        return ""
     live = child.view_cls()
     live.request = request
     live.place(child_placement(placement, child.element_id))
-    inner = ""
-    if live.has_access(request):  # otherwise its join is refused as well
-        await call(live.mount, request, **child.session)
-        await call(live.handle_params, request.GET, url)
-        inner = (await ViewRenderer(child.view_cls, request).render(live)).to_html()
-        inner = await render_deferred(live, inner)
+    await call(live.mount, request, **child.session)
+    await call(live.handle_params, request.GET, url)
+    inner = (await ViewRenderer(child.view_cls, request).render(live)).to_html()
+    inner = await render_deferred(live, inner)
     return container(
         child,
         # A sticky child is joined from the dead page; another one gets its

@@ -25,16 +25,16 @@ class ChildChannel(Channel):
     """A child view's topic on its parent's socket: the parent's channel reads its frames."""
 
     def __init__(self, parent: Channel, topic: str, sent: list[str], on_frame: OnFrame) -> None:
-        # No reader of its own: the parent's reads the socket and routes this topic here.
-        self.parent = parent
+        # No reader of its own: the page's reads the socket and routes this topic here.
+        self.parent = parent.parent if isinstance(parent, ChildChannel) else parent
         self.transport = parent.transport
         self.topic = topic
         self.sent = sent
         self.join_ref: str | None = None
         self._refs_sent: set[str] = set()
         self.closed = False  # this topic left; the socket's state is the parent's
-        self.others = parent.others  # the socket's upload channels: one list
-        parent.routes[topic] = on_frame
+        self.others = self.parent.others  # the socket's upload channels: one list
+        self.parent.routes[topic] = on_frame
 
     async def request(self, event: str, payload: Any, *, timeout: float) -> dict[str, Any]:
         ref = self.parent.next_ref()
