@@ -26,7 +26,7 @@ class ChildChannel(Channel):
 
     def __init__(self, parent: Channel, topic: str, sent: list[str], on_frame: OnFrame) -> None:
         # No reader of its own: the page's reads the socket and routes this topic here.
-        self.parent = parent.parent if isinstance(parent, ChildChannel) else parent
+        self.parent: Channel = parent.parent if isinstance(parent, ChildChannel) else parent
         self.transport = parent.transport
         self.topic = topic
         self.sent = sent
