@@ -29,6 +29,10 @@ class NowPlaying(LiveView):
         if self.connected:
             self.send_interval(1.0, "tick")
 
+    async def on_thaw(self) -> None:
+        # Timers are not frozen: a page resumed after a reconnect starts the clock again.
+        self.send_interval(1.0, "tick")
+
     async def handle_info(self, message: Any) -> None:
         if message == "tick" and self.playing:
             self.elapsed += 1
