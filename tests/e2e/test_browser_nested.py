@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 from tether.testing import ServerProcess
@@ -95,3 +96,31 @@ def test_a_sticky_child_keeps_its_state_across_live_navigation(
     _connected(page, "#bell")
     page.click("#bell-inc")
     _text_is(page, "#bell-seen", "1")
+
+
+def test_a_page_resumes_with_every_childs_state_after_a_restart(
+    page: Any, server_factory: Any, tmp_path: Path
+) -> None:
+    server = server_factory(TETHER_CACHE_DIR=str(tmp_path / "cache"))
+    page.goto(server.url + HOME)
+    _connected(page, "#bell")
+    _connected(page, "#player")
+    page.click("#page-inc")
+    page.click("#bell-inc")
+    page.click("#bell-inc")
+    for _ in range(3):
+        page.click("#like")
+    _text_is(page, "#page-count", "1")
+    _text_is(page, "#bell-seen", "2")
+    _text_is(page, "#likes", "3")
+    server.stop()  # SIGTERM: the page and each child are frozen to the file cache
+    page.wait_for_selector("#player.phx-connected", state="detached")
+    server.start()
+    _connected(page, "[data-phx-main]")
+    _connected(page, "#bell")
+    _connected(page, "#player")
+    assert page.text_content("#page-count") == "1"
+    assert page.text_content("#bell-seen") == "2"
+    assert page.text_content("#likes") == "3"
+    page.click("#bell-inc")
+    _text_is(page, "#bell-seen", "3")
