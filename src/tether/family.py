@@ -24,6 +24,8 @@ from typing import Any, Protocol
 
 #: The context key the view being rendered sits under, for ``{% live_render %}``.
 PARENT = "_tether_parent"
+# Containers a view keeps (FamilyMixin.child_html): one per child id it rendered lately.
+CHILD_HTML_KEPT = 64
 
 
 class Kin(Protocol):
@@ -121,5 +123,7 @@ class FamilyMixin:
             object.__setattr__(self, "_child_html", cache)
         found = cache.get(key)
         if found is None:
+            if len(cache) >= CHILD_HTML_KEPT:
+                cache.clear()  # a page cycling through child ids: keep only the recent ones
             found = cache[key] = build()
         return found

@@ -136,3 +136,25 @@ async def test_a_forged_or_foreign_child_token_is_refused(live_client: LiveClien
     other.page.session = (await page.child("bell")).page.session
     with pytest.raises(LiveTestError, match="stale"):
         await other.join("")
+
+
+async def test_a_sticky_child_keeps_its_state_across_live_navigation(
+    live_client: LiveClient,
+) -> None:
+    page = await live_client.live("/nested/")
+    bell = await page.child("bell")
+    player = await page.child("player")
+    for _ in range(3):
+        await player.click("#like")
+    # What the browser does on a live navigation: it leaves the page's view and its
+    # children, then joins the next page on the same topic; sticky views stay joined.
+    await bell.close()
+    assert page._channel is not None
+    await page._channel.request(protocol.PHX_LEAVE, {}, timeout=5.0)
+    await page.join("http://testserver/nested/queue/", redirect=True)
+    assert page.text("#page-title") == "Up next"
+    assert player.text("#likes") == "3"
+    await player.click("#like")
+    assert player.text("#likes") == "4"
+    bell = await page.child("bell")  # the next page's own bell
+    assert bell.text("#bell-seen") == "0"
