@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-from tether.testing import ServerProcess
+from tether import protocol
+from tether.testing import ServerProcess, pushes
+from tether.testing.page import DeadPage
 
 HOME = "/nested/"
 
@@ -124,3 +127,30 @@ def test_a_page_resumes_with_every_childs_state_after_a_restart(
     assert page.text_content("#likes") == "3"
     page.click("#bell-inc")
     _text_is(page, "#bell-seen", "3")
+
+
+def _shape(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    return type(value).__name__
+
+
+def test_tether_testing_joins_a_child_as_the_browser_does(
+    page: Any, demo_server: ServerProcess
+) -> None:
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda text: sent.append(str(text))))
+    page.goto(demo_server.url + HOME)
+    _connected(page, "#bell")
+    _connected(page, "#player")
+    joins = {
+        frame[2]: frame[4]
+        for frame in map(json.loads, sent)
+        if frame[3] == protocol.PHX_JOIN and frame[2] in ("lv:bell", "lv:player")
+    }
+    dead = DeadPage(url="", element_id="bell", session="t", static="s", csrf="c", title="")
+    ours = pushes.child_join(dead, mounts=0, sticky=False)
+    assert _shape(ours) == _shape(joins["lv:bell"])
+    assert protocol.URL not in joins["lv:bell"] and protocol.URL not in joins["lv:player"]
+    assert joins["lv:bell"][protocol.STICKY] is False
+    assert joins["lv:player"][protocol.STICKY] is True

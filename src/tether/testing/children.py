@@ -116,7 +116,9 @@ async def open_child(parent: LiveViewTest, element_id: str) -> ChildViewTest:
         raise LiveTestError(
             f"{parent.topic} shows no child view with id {element_id!r} in:\n{parent.html()}"
         )
-    static = found.get(protocol.ATTR_STATIC)
+    # A child of the dead page joins with the static token of its dead container, as the
+    # browser's first join does; one the live page added later has none.
+    static = parent.page.statics.get(element_id) or found.get(protocol.ATTR_STATIC)
     page = DeadPage(
         url=parent.url or parent.page.url,
         element_id=element_id,
@@ -125,6 +127,7 @@ async def open_child(parent: LiveViewTest, element_id: str) -> ChildViewTest:
         csrf=parent.page.csrf,
         title="",
         tracked_static=parent.page.tracked_static,
+        statics=parent.page.statics,
     )
     child = ChildViewTest(
         parent.client, page, parent=parent, sticky=found.has_attr(protocol.ATTR_STICKY)
