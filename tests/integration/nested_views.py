@@ -67,4 +67,10 @@ class Host(LiveView):
         raise RuntimeError("the host crashed (on purpose)")
 
 
-urlpatterns = [path("nested-host/", Host.as_view())]
+class Twins(LiveView):
+    """Two children with one id: a mistake the dead render names."""
+
+    template_name = _T + "twins.html"
+
+
+urlpatterns = [path("nested-host/", Host.as_view()), path("nested-twins/", Twins.as_view())]

@@ -54,3 +54,8 @@ async def test_a_crashing_parent_takes_its_children_with_it(live_client: LiveCli
     for child in (middle, leaf):
         with pytest.raises(LiveTestError, match="unmatched topic"):
             await child.push("click", "poke", {})
+
+
+async def test_two_children_with_one_id_are_named_in_the_error(live_client: LiveClient) -> None:
+    with pytest.raises(LiveTestError, match="two child views with one id"):
+        await live_client.live("/nested-twins/")
