@@ -143,6 +143,13 @@ class LiveRenderNode(Node):
         session = self.session.resolve(context) if self.session is not None else None
         if session is not None and not isinstance(session, dict):
             raise NestingError(f"{{% live_render %}} session= takes a dict, not {session!r}")
+        try:
+            json.dumps(session)
+        except (TypeError, ValueError):
+            raise NestingError(
+                f"{{% live_render %}} session= travels in a signed token: give it JSON values "
+                f"(str, numbers, bools, None, lists, dicts), not {session!r}"
+            ) from None
         sticky = bool(self.sticky.resolve(context)) if self.sticky is not None else False
         return Child(cast("type[LiveView]", view), element_id, dict(session or {}), sticky)
 

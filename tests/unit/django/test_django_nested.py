@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
 
+from tether.django.nested import LiveRenderNode
 from tether.errors import NestingError
 
 
@@ -28,3 +29,10 @@ def test_outside_a_live_view_the_tag_says_where_it_belongs() -> None:
     template = _template('{% live_render "pages.nested_views.Notifications" id="b" %}')
     with pytest.raises(NestingError, match="only in a live view's template"):
         template.render(Context({}))
+
+
+def test_a_session_that_is_no_json_says_what_it_takes() -> None:
+    template = _template('{% live_render "pages.nested_views.Notifications" id="b" session=data %}')
+    node = next(n for n in template.nodelist if isinstance(n, LiveRenderNode))
+    with pytest.raises(NestingError, match="JSON values"):
+        node.resolve(Context({"data": {"when": object()}}))
