@@ -24,6 +24,13 @@ class Leaf(LiveView):
         if self.parent_view is not None:
             self.parent_view.send(("poked", self.clicks))
 
+    @event
+    def poke_from_a_thread(self) -> None:
+        # A plain def handler runs in a worker thread; its message still arrives.
+        self.clicks += 1
+        if self.parent_view is not None:
+            self.parent_view.send(("poked", self.clicks))
+
 
 class Middle(LiveView):
     template_name = _T + "middle.html"

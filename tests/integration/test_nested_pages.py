@@ -59,3 +59,13 @@ async def test_a_crashing_parent_takes_its_children_with_it(live_client: LiveCli
 async def test_two_children_with_one_id_are_named_in_the_error(live_client: LiveClient) -> None:
     with pytest.raises(LiveTestError, match="two child views with one id"):
         await live_client.live("/nested-twins/")
+
+
+async def test_a_plain_def_handler_sends_to_its_parent_from_its_thread(
+    live_client: LiveClient,
+) -> None:
+    host = await live_client.live("/nested-host/")
+    middle = await host.child("middle")
+    leaf = await middle.child("leaf")
+    await leaf.push("click", "poke_from_a_thread", {})
+    await middle.wait_for(lambda v: v.text("#poked") == "1")

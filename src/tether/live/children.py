@@ -24,6 +24,7 @@ Parent and child talk through ``Relatives``: ``view.parent_view.send(msg)`` and
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -117,17 +118,25 @@ def mount_kwargs(session: LiveSession) -> dict[str, Any]:
 class Relatives:
     """What a view's ``parent_view`` and ``child_view(id)`` reach: its connection's views."""
 
-    __slots__ = ("_transport",)
+    __slots__ = ("_loop", "_transport")
 
     def __init__(self, transport: Any) -> None:
         self._transport = transport
+        self._loop = asyncio.get_running_loop()
 
     def deliver_to(self, element_id: str, message: Any) -> bool:
         sessions = getattr(self._transport, "sessions", None) or {}
         target = sessions.get(protocol.LV_TOPIC_PREFIX + element_id)
         if target is None:
             return False
-        target.deliver(message)
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
+            target.deliver(message)
+        else:  # from a plain def handler, in a worker thread: the mailbox is the loop's
+            self._loop.call_soon_threadsafe(target.deliver, message)
         return True
 
 
