@@ -19,6 +19,7 @@ from tether.errors import (
     InvalidToken,
     JoinRefused,
     MalformedFrame,
+    NestingError,
     ProtocolError,
     PubSubClosed,
     PubSubError,
@@ -31,6 +32,7 @@ from tether.errors import (
     UnknownTelemetryEvent,
     UnsafeRedirect,
 )
+from tether.family import ViewRef
 from tether.js import JS
 from tether.presence import Presence
 from tether.view import LiveView, event
@@ -48,6 +50,7 @@ __all__ = [
     "LiveComponent",
     "LiveView",
     "MalformedFrame",
+    "NestingError",
     "Presence",
     "ProtocolError",
     "PubSubClosed",
@@ -60,6 +63,7 @@ __all__ = [
     "UnknownEvent",
     "UnknownTelemetryEvent",
     "UnsafeRedirect",
+    "ViewRef",
     "event",
     "send_update",
     "send_update_after",
