@@ -158,3 +158,6 @@ async def test_a_sticky_child_keeps_its_state_across_live_navigation(
     assert player.text("#likes") == "4"
     bell = await page.child("bell")  # the next page's own bell
     assert bell.text("#bell-seen") == "0"
+    # The sticky child's parent_view is the page it lives in now.
+    await player.click("#skip")
+    await page.wait_for(lambda v: v.text("#page-now-playing") == "So What")
