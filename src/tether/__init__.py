@@ -19,6 +19,7 @@ from tether.errors import (
     InvalidToken,
     JoinRefused,
     MalformedFrame,
+    NestingError,
     ProtocolError,
     PubSubClosed,
     PubSubError,
@@ -31,6 +32,7 @@ from tether.errors import (
     UnknownTelemetryEvent,
     UnsafeRedirect,
 )
+from tether.family import ViewRef
 from tether.handlers import event
 from tether.js import JS
 from tether.presence import Presence
@@ -49,6 +51,7 @@ __all__ = [
     "LiveComponent",
     "LiveView",
     "MalformedFrame",
+    "NestingError",
     "Presence",
     "ProtocolError",
     "PubSubClosed",
@@ -61,6 +64,7 @@ __all__ = [
     "UnknownEvent",
     "UnknownTelemetryEvent",
     "UnsafeRedirect",
+    "ViewRef",
     "event",
     "send_update",
     "send_update_after",

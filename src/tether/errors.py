@@ -18,6 +18,7 @@
     ├── UploadError               an upload used wrongly: unknown name or entry, consumed while
     │                             in progress, allowed again with active entries (also ValueError)
     ├── ComponentError            a live component used wrongly (duplicate id, no single root...)
+    ├── NestingError              a {% live_render %} used wrongly (no id, not a LiveView...)
     ├── StateError
     │   ├── FreezeError           a view's state cannot be frozen (also TypeError)
     │   └── ThawRefused           frozen state that is not this view's, or stale (also ValueError)
@@ -164,3 +165,7 @@ class UnmergeableDiff(LiveTestError):
 class ComponentError(TetherError):
     """A live component used wrongly: no ``id``, a duplicate id, no single root element,
     an unknown class, or ``{% live_component %}`` outside a live view."""
+
+
+class NestingError(TetherError):
+    """A ``{% live_render %}`` used wrongly: outside a live view, no id, not a LiveView."""

@@ -19,7 +19,6 @@ from tether.types import Frame
 LIVEVIEW_VERSION: Final = "1.2.12"
 PHOENIX_VERSION: Final = "1.8.16"
 SERIALIZER_VSN: Final = "2.0.0"
-
 SOCKET_PATH: Final = "/live/websocket"
 
 # The long-poll transport (phoenix's LongPoll, the client's fallback). Every answer
@@ -36,7 +35,6 @@ LONGPOLL_NO_CONTENT: Final = 204
 LONGPOLL_GONE: Final = 410
 LONGPOLL_FORBIDDEN: Final = 403
 LONGPOLL_BATCH_TYPE: Final = "application/x-ndjson"
-
 # Channel events.
 PHX_JOIN: Final = "phx_join"
 PHX_LEAVE: Final = "phx_leave"
@@ -213,10 +211,12 @@ HOOK_FILE_UPLOAD: Final = "Phoenix.LiveFileUpload"
 HOOK_IMG_PREVIEW: Final = "Phoenix.LiveImgPreview"
 BINDING_DROP_TARGET: Final = "phx-drop-target"
 
-# DOM attributes of the dead render.
+# DOM attributes of the dead render; a child view's container names its parent, a sticky one not.
 ATTR_SESSION: Final = "data-phx-session"
 ATTR_STATIC: Final = "data-phx-static"
 ATTR_MAIN: Final = "data-phx-main"
+ATTR_PARENT_ID: Final = "data-phx-parent-id"
+ATTR_STICKY: Final = "data-phx-sticky"
 # JS commands: the names the client executes in a phx-* attribute (tether.JS builds them).
 JS_PUSH: Final = "push"
 JS_NAVIGATE: Final = "navigate"

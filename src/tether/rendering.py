@@ -24,6 +24,7 @@ from django.template.loader import get_template
 
 from tether import watchdog
 from tether.component_set import ComponentSet, components_of
+from tether.family import PARENT
 from tether.sync import run_sync
 from tether.templates import LiveTemplate, Rendered, compile, message
 from tether.templates.components import MOUNTER, components_wire
@@ -70,6 +71,7 @@ class ViewRenderer:
         data["flash"] = view.flash
         data.update(view.stream_context())
         data[MOUNTER] = self
+        data[PARENT] = view  # {% live_render %}'s parent (django/nested.py)
         return Context(data, autoescape=self.engine.autoescape)
 
     async def _render(

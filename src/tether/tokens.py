@@ -20,6 +20,7 @@ STATIC_SALT = "tether.static"
 FLASH_SALT = "tether.flash"
 BROWSER_SALT = "tether.browser"
 UPLOAD_SALT = "tether.upload"
+CHILD_SALT = "tether.child"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,50 @@ def verify_static(value: object, *, element_id: str, max_age: float) -> dict[str
     if not (isinstance(data, list) and len(data) == 2 and data[0] == element_id):
         raise InvalidToken("static token belongs to another element")
     return dict(data[1])
+
+
+@dataclass(frozen=True, slots=True)
+class ChildToken:
+    """The session token of a child view's container (``{% live_render %}``).
+
+    A child's join carries no URL: everything it is admitted on is here."""
+
+    view: str  # dotted path of the child's LiveView class
+    element_id: str  # the container's id, as given to the tag
+    parent_id: str  # the parent's container id ("" for none)
+    key: str  # unique per page: where the child's state is frozen
+    user_id: str | None
+    browser: str
+    url: str  # the page the child was rendered on (its request's URL)
+    session: dict[str, Any]  # handed to the child's mount as keyword arguments
+    sticky: bool = False
+
+
+def sign_child(token: ChildToken) -> str:
+    return signing.dumps(
+        [
+            token.view,
+            token.element_id,
+            token.parent_id,
+            token.key,
+            token.user_id,
+            token.browser,
+            token.url,
+            token.session,
+            token.sticky,
+        ],
+        salt=CHILD_SALT,
+    )
+
+
+def verify_child(value: object, *, element_id: str, max_age: float) -> ChildToken:
+    data = _load(value, CHILD_SALT, max_age)
+    if not (isinstance(data, list) and len(data) == 9 and isinstance(data[7], dict)):
+        raise InvalidToken("malformed child token")
+    token = ChildToken(*data)
+    if token.element_id != element_id:
+        raise InvalidToken("child token belongs to another element")
+    return token
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from tether.assigns import Assigns
 from tether.asyncs import AsyncResult
 from tether.django.views import live_view
 from tether.effects import Effects, Navigation, NavKind, checked_url
+from tether.family import FamilyMixin
 from tether.handlers import EventHandlers
 from tether.presence import get_presence, listing
 from tether.presence.listing import PresenceList
@@ -91,7 +92,7 @@ class DeadHost:
         await get_pubsub().broadcast(topic, message)
 
 
-class LiveView(EventHandlers, StreamsMixin, UploadsMixin, Assigns):
+class LiveView(EventHandlers, StreamsMixin, UploadsMixin, FamilyMixin, Assigns):
     """A Django view that stays alive over a WebSocket.
 
     Set ``template_name``; assign attributes in ``mount`` and in event

@@ -54,3 +54,17 @@ def console_lines(page: Any) -> list[str]:
     lines: list[str] = []
     page.on("console", lambda message: lines.append(message.text))
     return lines
+
+
+# Every live view on the page (the main one, children, sticky ones) connected and settled.
+ALL_SETTLED = """() => {
+  const views = [...document.querySelectorAll('[data-phx-session]')];
+  return views.length > 0 && views.every((el) => el.classList.contains('phx-connected')) &&
+    !document.querySelector('[class*="phx-"][class*="-loading"]') &&
+    !document.querySelector('[data-phx-ref-loading]');
+}"""
+
+
+def sync_views(page: Any) -> None:
+    """Wait until every live view on the page, nested and sticky ones too, is connected."""
+    page.wait_for_function(ALL_SETTLED)

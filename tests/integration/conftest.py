@@ -11,6 +11,7 @@ OVER_BOTH_TRANSPORTS = {
     "test_redirects",
     "test_navigation_admission",
     "test_telemetry_events",
+    "test_nested",
 }
 
 

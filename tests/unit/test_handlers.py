@@ -36,6 +36,7 @@ def test_views_and_components_build_the_same_table() -> None:
     assert Page._event_handlers == {"save": ("save", True, False)}
 
 
+@pytest.mark.django_db  # a plain def runs in the pool, which closes stale connections
 async def test_a_component_dispatches_async_and_plain_handlers() -> None:
     tally = Tally(1, "tally")
     await tally.handle_event("add-one", {})
@@ -44,6 +45,7 @@ async def test_a_component_dispatches_async_and_plain_handlers() -> None:
     assert tally.count == 7
 
 
+@pytest.mark.django_db
 async def test_a_view_dispatches_a_plain_handler_in_the_pool_and_returns_its_reply() -> None:
     assert await Page().handle_event("save", {"title": "x"}) == "saved x"
 

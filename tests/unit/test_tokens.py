@@ -6,13 +6,16 @@ from unittest.mock import patch
 import pytest
 
 from tether.tokens import (
+    ChildToken,
     InvalidToken,
     SessionToken,
     browser_key,
     same_browser,
+    sign_child,
     sign_flash,
     sign_session,
     sign_static,
+    verify_child,
     verify_flash,
     verify_session,
     verify_static,
@@ -114,3 +117,30 @@ def test_a_session_token_knows_only_the_browser_it_was_rendered_for() -> None:
     assert same_browser(restored, "s1")
     assert not same_browser(restored, "s2")
     assert not same_browser(restored, None)
+
+
+CHILD = ChildToken(
+    view="pages.nested_views.Notifications",
+    element_id="bell",
+    parent_id="phx-abc",
+    key="phx-abc/bell",
+    user_id="7",
+    browser="b" * 32,
+    url="http://testserver/nested/",
+    session={"owner": "ada", "limit": 3},
+    sticky=False,
+)
+
+
+def test_child_token_round_trips_with_its_session() -> None:
+    assert verify_child(sign_child(CHILD), element_id="bell", max_age=DAY) == CHILD
+
+
+def test_child_token_is_bound_to_its_container_id() -> None:
+    with pytest.raises(InvalidToken, match="another element"):
+        verify_child(sign_child(CHILD), element_id="player", max_age=DAY)
+
+
+def test_a_page_session_token_is_no_child_token() -> None:
+    with pytest.raises(InvalidToken):
+        verify_child(sign_session(TOKEN), element_id="phx-abc", max_age=DAY)

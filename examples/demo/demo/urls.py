@@ -47,6 +47,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="logout"),
     path("tether/dashboard/", include("tether.dashboard.urls")),
     path("components/", include("pages.component_urls")),
+    path("nested/", include("pages.nested_urls")),
     path("todos/", include("todos.urls")),
     path("teams/", include("teams.urls")),
     path("source/<path:path>", catalog.source, name="source"),

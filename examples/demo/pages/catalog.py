@@ -60,6 +60,10 @@ CATALOG: dict[str, tuple[tuple[str, ...], str]] = {
         "docs/reference/tether.md",
     ),
     "feedback": ((VIEWS, PAGES + "feedback.html"), "docs/security.md"),
+    "nested": (
+        ("examples/demo/pages/nested_views.py", PAGES + "nested/base.html"),
+        "docs/nested.md",
+    ),
     "tether/dashboard": (("src/tether/dashboard/views.py",), "docs/telemetry.md"),
 }
 

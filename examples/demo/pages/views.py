@@ -35,6 +35,7 @@ DEMOS = [
     ("js", "JS commands", "show, hide, classes, attributes, focus and push, built in Python"),
     ("components/cards", "Cards", "live components: each card edits and validates itself"),
     ("components/contacts", "Contacts", "rows as components, loaded in one batch; a shared modal"),
+    ("nested", "Nested views", "a sticky player keeps playing across pages; a bell of its own"),
     ("feedback", "Plain form", "a POST form with {% csrf_token %} inside a live page"),
     ("tether/dashboard", "Dashboard", "live figures of every process, built with Tether (staff)"),
 ]

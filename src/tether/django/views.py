@@ -23,8 +23,10 @@ from django.utils.safestring import mark_safe
 
 from tether import protocol, tokens
 from tether.conf import setting
+from tether.django.nested import render_deferred
 from tether.effects import NavKind
 from tether.errors import UnsafeRedirect
+from tether.family import Placement
 from tether.rendering import ViewRenderer
 from tether.sync import call
 
@@ -131,11 +133,13 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
                     protocol.FLASH_COOKIE, tokens.sign_flash(live.flash), max_age=60
                 )
             return redirect
-        renderer = ViewRenderer(view_cls, request)
-        html = (await renderer.render(live)).to_html()
         get_token(request)  # the socket needs the CSRF cookie this sets
         secret = request.META["CSRF_COOKIE"]
         element_id = new_element_id()
+        # Where its {% live_render %} children hang, and whose they are.
+        live.place(Placement(element_id, element_id, "", user_id(user), tokens.browser_key(secret)))
+        renderer = ViewRenderer(view_cls, request)
+        html = await render_deferred(live, (await renderer.render(live)).to_html())
         page = render_to_string(
             view_cls.layout or setting("LAYOUT"),
             {

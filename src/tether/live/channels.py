@@ -20,6 +20,7 @@ from typing import Any
 
 from tether import protocol
 from tether.conf import setting
+from tether.live.children import orphans
 from tether.live.owner import Owner
 from tether.live.ratelimit import TokenBucket
 from tether.live.session import LiveSession
@@ -64,7 +65,15 @@ class Channels:
     def session_closed(self, session: LiveSession) -> None:
         if self.sessions.get(session.topic) is session:
             del self.sessions[session.topic]
+            self._end_children(session)  # it ended by itself: crashed, or refused
         self.uploads.view_closed(session.topic)  # its temporary files go with it
+
+    def _end_children(self, parent: LiveSession) -> None:
+        """A parent's non-sticky children end with it (``live/children.py``)."""
+        for child in orphans(self.sessions.values(), parent):
+            del self.sessions[child.topic]
+            self._end_children(child)
+            self.owner.spawn(child.close())
 
     def overloaded(self, reason: str) -> None:
         logger.warning("disconnecting a client: %s", reason)
@@ -103,6 +112,7 @@ class Channels:
             # As a Phoenix channel does when it ends: the client drops the channel.
             self.push(protocol.encode(join_ref, join_ref, topic, protocol.PHX_CLOSE, {}))
             self.sessions.pop(topic, None)
+            self._end_children(session)
             self.owner.spawn(session.close())
         elif event in (protocol.CIDS_WILL_DESTROY, protocol.CIDS_DESTROYED):
             # In order with the view's other work (live/components.py answers).
@@ -161,7 +171,8 @@ class Channels:
 
     async def close_sessions(self) -> None:
         """The connection is gone: freeze every view, so a reconnect resumes it."""
-        for session in list(self.sessions.values()):
+        sessions = list(self.sessions.values())
+        self.sessions.clear()  # each one freezes, its children with it: none ends another
+        for session in sessions:
             await session.close(freeze=True)
-        self.sessions.clear()
         self.uploads.close()

@@ -31,10 +31,10 @@ from tether.effects import NavKind, checked_url
 from tether.errors import EventError, JoinRefused
 from tether.live import freezing
 from tether.live.checkpoints import Outcome, checkpoints
+from tether.live.children import admit_view, adopt, mount_kwargs
 from tether.live.components import cids_reply
 from tether.live.host import ViewHost
 from tether.live.inbox import Inbox
-from tether.live.join import admit
 from tether.live.lifecycle import SessionState, transition
 from tether.live.navigation import handle_params, nav_payload, settle_params
 from tether.live.owner import best_effort
@@ -67,6 +67,7 @@ class LiveSession(SessionUpdates):
         "_inbox",
         "_replaces",
         "_runner",
+        "child",
         "element_id",
         "host",
         "join_ref",
@@ -95,7 +96,8 @@ class LiveSession(SessionUpdates):
         self.topic = topic
         self.join_ref = join_ref
         self.scope = scope
-        self.element_id = topic.removeprefix(protocol.LV_TOPIC_PREFIX)
+        self.element_id = topic.removeprefix(protocol.LV_TOPIC_PREFIX)  # a child's: its key
+        self.child: tokens.ChildToken | None = None  # joined as {% live_render %}'s child
         self.view_cls: type[LiveView] = LiveView
         self.request = HttpRequest()
         self.state = SessionState.JOINING
@@ -311,7 +313,7 @@ class LiveSession(SessionUpdates):
         closing, self._replaces = self._replaces, None
         if closing is not None:
             await asyncio.wait([closing])  # not cancelled with us: it always finishes
-        admission = await admit(self.scope, self.topic, payload)
+        admission = await admit_view(self, payload)
         self.view_cls, self.request = admission.view_cls, admission.request
         view = self._new_view()
         view.restore_flash(admission.flash)
@@ -326,8 +328,7 @@ class LiveSession(SessionUpdates):
             effects = view.take_effects()
         else:
             if not thawed:
-                match = self.request.resolver_match
-                await call(view.mount, self.request, **(match.kwargs if match else {}))
+                await call(view.mount, self.request, **mount_kwargs(self))
             self.url, effects = await settle_params(view, self.url, admission.url)
         nav = effects.navigation
         if nav is not None and nav.kind is not NavKind.PATCH:
@@ -357,6 +358,7 @@ class LiveSession(SessionUpdates):
         view = self.view_cls()
         view.request = self.request
         view.attach(self.host)
+        adopt(self, view)
         self.view = view
         self.renderer = ViewRenderer(self.view_cls, self.request)
         return view

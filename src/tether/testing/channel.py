@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from tether import protocol
@@ -44,6 +44,8 @@ class Channel:
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         #: Frames on the socket's other topics (upload channels): (topic, event, payload).
         self.others: list[tuple[str, str, Any]] = []
+        #: Other topics joined over this socket (child views), and who reads their frames.
+        self.routes: dict[str, OnFrame] = {}
         self._reader = asyncio.get_running_loop().create_task(self._read())
 
     async def request(self, event: str, payload: Any, *, timeout: float) -> dict[str, Any]:
@@ -74,12 +76,12 @@ class Channel:
         async with asyncio.timeout(timeout):
             return await future
 
-    def fail(self, error: Exception) -> None:
-        """Every request still waiting for a reply raises ``error``."""
-        for future in self._pending.values():
-            if not future.done():
+    def fail(self, error: Exception, refs: Collection[str] | None = None) -> None:
+        """Every request still waiting for a reply (or those of ``refs``) raises ``error``."""
+        for ref in list(self._pending if refs is None else refs):
+            future = self._pending.pop(ref, None)
+            if future is not None and not future.done():
                 future.set_exception(error)
-        self._pending.clear()
 
     async def close(self) -> None:
         self.closed = True
@@ -100,6 +102,8 @@ class Channel:
             answers = event == protocol.PHX_REPLY and ref in self._pending
             if topic == self.topic:
                 self.on_frame(event, payload, raw, answers)
+            elif topic in self.routes:
+                self.routes[topic](event, payload, raw, answers)
             else:
                 self.others.append((topic, event, payload))
             if answers:

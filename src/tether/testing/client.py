@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from tether.errors import LiveTestError
+from tether.testing.children import open_child
 from tether.testing.page import parse_dead
 from tether.testing.transport import TRANSPORTS, WEBSOCKET
 from tether.testing.view import LiveViewTest
@@ -134,6 +135,9 @@ class LiveClient:
         self.views.append(view)
         await view.connect()
         return view
+
+    async def _child(self, parent: LiveViewTest, element_id: str) -> LiveViewTest:
+        return await open_child(parent, element_id)
 
     async def broadcast(self, topic: str, message: Any) -> None:
         """Publish ``message`` on ``topic``, as code outside any view would."""

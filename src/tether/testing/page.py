@@ -25,6 +25,9 @@ class DeadPage:
     csrf: str
     title: str
     tracked_static: list[str] = field(default_factory=list)
+    #: The static token of each child view's container in the dead page, by id: the
+    #: browser's first join of a child sends it (``testing/children.py``).
+    statics: dict[str, str] = field(default_factory=dict)
 
 
 def parse_dead(url: str, html: str) -> DeadPage:
@@ -46,4 +49,9 @@ def parse_dead(url: str, html: str) -> DeadPage:
         csrf=str(meta["content"]),
         title=soup.title.get_text() if soup.title else "",
         tracked_static=tracked,
+        statics={
+            str(node["id"]): str(node[protocol.ATTR_STATIC])
+            for node in soup.select(f"[{protocol.ATTR_STATIC}][id]")
+            if node is not main and node.get(protocol.ATTR_STATIC)
+        },
     )

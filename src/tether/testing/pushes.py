@@ -41,6 +41,15 @@ def join(
     return payload
 
 
+def child_join(page: DeadPage, *, mounts: int, sticky: bool) -> dict[str, Any]:
+    """A child view's join (``{% live_render %}``): no URL; the page's ``page.session``
+    and ``page.static`` are the child container's."""
+    payload = join(page, "", redirect=False, mounts=mounts, flash=None)
+    del payload[protocol.URL]
+    payload[protocol.STICKY] = sticky
+    return payload
+
+
 def _targeted(payload: dict[str, Any], cid: int | None) -> dict[str, Any]:
     """``pushWithReply`` drops a ``cid`` that is not a number."""
     if cid is not None:

@@ -43,6 +43,8 @@ class Browser(Protocol):
 
     async def _open(self, path: str, *, flash: str | None = None) -> LiveViewTest: ...
 
+    async def _child(self, parent: LiveViewTest, element_id: str) -> LiveViewTest: ...
+
 
 @dataclass
 class Update:
@@ -374,6 +376,10 @@ class LiveViewTest(Waiting):
             return await self.client._open(self.redirected_to)
         finally:
             self.client.http.cookies.delete(protocol.FLASH_COOKIE)
+
+    async def child(self, element_id: str) -> LiveViewTest:
+        """Join the child view this page renders with ``{% live_render ... id=element_id %}``."""
+        return await self.client._child(self, element_id)
 
     def send_info(self, message: Any) -> None:
         """Deliver ``message`` to the view's ``handle_info``, as ``send`` would."""

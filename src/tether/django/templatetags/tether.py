@@ -1,6 +1,7 @@
 """``{% load tether %}``: ``{% tether_scripts %}`` (the CSRF meta tag and the client
 scripts), the live links (``django/links.py``), ``{% live_component %}``
-(``django/components_tags.py``), ``{% live_file_input %}`` and ``{% live_img_preview %}``
+(``django/components_tags.py``), ``{% live_render %}`` (``django/nested.py``),
+``{% live_file_input %}`` and ``{% live_img_preview %}``
 (``django/upload_tags.py``).
 
 ``{% tether_scripts longpoll_fallback_ms=0 %}`` overrides
@@ -22,10 +23,12 @@ from django.utils.safestring import SafeString
 from tether.conf import setting
 from tether.django import links, upload_tags
 from tether.django.components_tags import live_component
+from tether.django.nested import live_render
 from tether.django.views import CLIENT_SCRIPT
 
 register = template.Library()
 register.tag("live_component", live_component)
+register.tag("live_render", live_render)  # a child live view (django/nested.py)
 register.tags.update(upload_tags.library.tags)  # live_file_input, live_img_preview
 
 LIBRARIES = (
