@@ -32,6 +32,7 @@ from tether.errors import (
     UnsafeRedirect,
 )
 from tether.js import JS
+from tether.live_sessions import live_session
 from tether.presence import Presence
 from tether.view import LiveView, event
 
@@ -61,6 +62,7 @@ __all__ = [
     "UnknownTelemetryEvent",
     "UnsafeRedirect",
     "event",
+    "live_session",
     "send_update",
     "send_update_after",
     "telemetry",
