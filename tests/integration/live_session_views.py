@@ -8,11 +8,11 @@ Two live sessions: "club" (members only: tether.hooks.login_required) and "shop"
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
-from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied

@@ -114,3 +114,18 @@ def test_a_session_token_knows_only_the_browser_it_was_rendered_for() -> None:
     assert same_browser(restored, "s1")
     assert not same_browser(restored, "s2")
     assert not same_browser(restored, None)
+
+
+def test_session_token_carries_its_live_session() -> None:
+    token = SessionToken(view="v.V", element_id="phx-a", user_id=None, live_session="admin")
+    assert verify_session(sign_session(token), element_id="phx-a", max_age=DAY).live_session == (
+        "admin"
+    )
+
+
+def test_a_token_signed_before_live_sessions_belongs_to_none() -> None:
+    # Pages rendered by a release without live sessions keep joining after an upgrade.
+    from django.core import signing
+
+    old = signing.dumps(["v.V", "phx-a", None, ""], salt="tether.session")
+    assert verify_session(old, element_id="phx-a", max_age=DAY).live_session is None
