@@ -31,6 +31,11 @@ DEMOS = [
     ("components/cards", "Cards", "live components: each card edits and validates itself"),
     ("components/contacts", "Contacts", "rows as components, loaded in one batch; a shared modal"),
     ("feedback", "Plain form", "a POST form with {% csrf_token %} inside a live page"),
+    (
+        "staff",
+        "Staff area",
+        "a live session: live between its pages, checked at every join (staff)",
+    ),
     ("tether/dashboard", "Dashboard", "live figures of every process, built with Tether (staff)"),
 ]
 
