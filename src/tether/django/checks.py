@@ -61,3 +61,29 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             )
         )
     return messages
+
+
+@register(Tags.compatibility)
+def check_activate(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Each TETHER["ACTIVATE"] entry (django/activation.py) must import as a function."""
+    user = getattr(settings, "TETHER", {})
+    entries = user.get("ACTIVATE", []) if isinstance(user, dict) else []
+    if not isinstance(entries, list | tuple):
+        return [
+            Error('settings.TETHER["ACTIVATE"] must be a list of dotted paths.', id="tether.E020")
+        ]
+    messages: list[CheckMessage] = []
+    for entry in entries:
+        try:
+            function = import_string(entry) if isinstance(entry, str) else None
+        except ImportError:
+            function = None
+        if not callable(function):
+            messages.append(
+                Error(
+                    f'settings.TETHER["ACTIVATE"] entry {entry!r} is not the dotted path of a'
+                    " function Tether can import.",
+                    id="tether.E021",
+                )
+            )
+    return messages

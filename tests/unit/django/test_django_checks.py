@@ -99,3 +99,16 @@ def test_checks_are_registered() -> None:
     from django.core.checks import registry
 
     assert check_settings in registry.registry.get_checks()
+
+
+def test_e021_an_activate_entry_that_does_not_import(settings) -> None:
+    from tether.django.checks import check_activate
+
+    assert check_activate() == []
+    settings.TETHER = {"ACTIVATE": ["tether.django.activation.language", "myproject.nowhere"]}
+    messages = check_activate()
+    assert ids(messages) == ["tether.E021"]
+    assert "'myproject.nowhere'" in messages[0].msg
+    assert_one_sentence(messages)
+    settings.TETHER = {"ACTIVATE": "tether.django.activation.language"}
+    assert ids(check_activate()) == ["tether.E020"]
