@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 from tests.integration.live_session_views import ShopSwitch
 
 from tether.errors import LiveTestError
-from tether.testing import LiveClient
-from tether.testing.navigation import LIVE_NAVIGATION, PAGE_LOAD
+from tether.testing import LIVE_NAVIGATION, PAGE_LOAD, LiveClient
 
 BASE = "http://testserver"
 
