@@ -18,7 +18,7 @@ class Page(LiveView):
     on_mount = ["tests.unit.test_hooks.second"]
 
 
-def first(view: LiveView, request: HttpRequest) -> None:
+async def first(view: LiveView, request: HttpRequest) -> None:
     view.seen = ["first"]
 
 
