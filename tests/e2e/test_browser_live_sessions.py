@@ -20,10 +20,10 @@ def wall_server(
     demo_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:
     """The test project's pages (tests/integration/live_session_views.py) behind
-    LoginRequiredMiddleware."""
+    LoginRequiredMiddleware and LocaleMiddleware."""
     env = {
         **demo_env,
-        "DJANGO_SETTINGS_MODULE": "tests.e2e.login_wall_settings",
+        "DJANGO_SETTINGS_MODULE": "tests.e2e.live_sessions_settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     log = tmp_path_factory.mktemp("log") / "wall.log"
@@ -132,3 +132,21 @@ def test_the_demos_staff_area_refuses_a_user_who_is_not_staff(
     _log_in(page, demo_server.url, "demo")
     response = page.goto(demo_server.url + "/staff/")
     assert response.status == 403
+
+
+def test_a_french_browsers_events_render_in_french_as_its_page_load_did(
+    browser: Any, wall_server: ServerProcess
+) -> None:
+    # The socket's handshake carries Chromium's Accept-Language; the join activates it.
+    context = browser.new_context(locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto(wall_server.url + "/localized/")
+        page.wait_for_selector(CONNECTED)
+        assert page.text_content("#month") == "janvier"
+        page.click("#next")
+        page.wait_for_selector("#later")
+        assert page.text_content("#month") == "février"
+        assert page.text_content("#later") == "Oui"
+    finally:
+        context.close()

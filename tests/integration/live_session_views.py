@@ -174,7 +174,7 @@ class TimezoneMiddleware:
 
 urlpatterns = [
     path("lobby/", login_not_required(Lobby.as_view())),
-    path("localized/", Localized.as_view()),
+    path("localized/", login_not_required(Localized.as_view())),
     *live_session(
         "club",
         [
