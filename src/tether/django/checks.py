@@ -67,7 +67,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
 def check_activate(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Each TETHER["ACTIVATE"] entry (django/activation.py) must import as a function."""
     user = getattr(settings, "TETHER", {})
-    entries = user.get("ACTIVATE", []) if isinstance(user, dict) else []
+    entries = user.get("ACTIVATE", DEFAULTS["ACTIVATE"]) if isinstance(user, dict) else []
     if not isinstance(entries, list | tuple):
         return [
             Error('settings.TETHER["ACTIVATE"] must be a list of dotted paths.', id="tether.E020")
@@ -86,4 +86,13 @@ def check_activate(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                     id="tether.E021",
                 )
             )
+    locale = "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+    if locale and "tether.django.activation.language" not in entries:
+        messages.append(
+            Warning(
+                'LocaleMiddleware is installed but TETHER["ACTIVATE"] leaves out'
+                " tether.django.activation.language, so live events render in LANGUAGE_CODE.",
+                id="tether.W020",
+            )
+        )
     return messages
