@@ -1,5 +1,5 @@
 """Live views in live sessions, for tests/integration/test_live_sessions*.py and
-tests/e2e/test_browser_live_sessions.py (which serves them with tests/e2e/login_wall_settings.py).
+tests/e2e/test_browser_live_sessions.py (which serves them with tests/e2e/live_sessions_settings.py).
 
 Two live sessions: "club" (members only: tether.hooks.login_required) and "shop"
 (public; a hook can close it). Pages outside any live session: /counter/ (the demo's),
@@ -8,6 +8,7 @@ Two live sessions: "club" (members only: tether.hooks.login_required) and "shop"
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -162,8 +163,6 @@ class TimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> Any:
-        import zoneinfo
-
         name = request.session.get("django_timezone")
         if name:
             timezone.activate(zoneinfo.ZoneInfo(name))
