@@ -1,5 +1,6 @@
 """Live views in live sessions, for tests/integration/test_live_sessions*.py and
-tests/e2e/test_browser_live_sessions.py (which serves them with tests/e2e/live_sessions_settings.py).
+tests/e2e/test_browser_live_sessions.py (served there with
+tests/e2e/live_sessions_settings.py).
 
 Two live sessions: "club" (members only: tether.hooks.login_required) and "shop"
 (public; a hook can close it). Pages outside any live session: /counter/ (the demo's),
