@@ -35,6 +35,7 @@ from tether.errors import (
 from tether.family import ViewRef
 from tether.handlers import event
 from tether.js import JS
+from tether.live_sessions import live_session
 from tether.presence import Presence
 from tether.view import LiveView
 
@@ -66,6 +67,7 @@ __all__ = [
     "UnsafeRedirect",
     "ViewRef",
     "event",
+    "live_session",
     "send_update",
     "send_update_after",
     "telemetry",

@@ -58,6 +58,15 @@ DEFAULTS: dict[str, Any] = {
     # Middleware (dotted paths) that never refuses a GET a view would accept. With any
     # other middleware installed, live navigation falls back to a full page load.
     "TRUSTED_MIDDLEWARE": [],
+    # What a middleware would activate per request, done at every join: dotted paths of
+    # functions called with the view's request (async allowed), each returning a context
+    # manager entered around the join and every later step of that view, or None. The
+    # defaults activate the language (as LocaleMiddleware would) and the time zone; see
+    # docs/navigation.md.
+    "ACTIVATE": [
+        "tether.django.activation.language",
+        "tether.django.activation.time_zone",
+    ],
     # Live views one connection may hold at once (nested views count).
     "MAX_VIEWS_PER_SOCKET": 64,
     # A handler running longer than this is cancelled and the client gets an error.

@@ -31,6 +31,9 @@ class SessionToken:
     # A keyed digest of the browser's CSRF secret: the page's tokens work only in
     # the browser they were rendered for, even for an anonymous user.
     browser: str = ""
+    # The live session (``tether.live_session``) the page was rendered in, if any:
+    # live navigation is admitted only into a URL of the same one.
+    live_session: str | None = None
 
 
 def browser_key(csrf_secret: str) -> str:
@@ -45,9 +48,10 @@ def same_browser(token: SessionToken, csrf_secret: str | None) -> bool:
 
 
 def sign_session(token: SessionToken) -> str:
-    return signing.dumps(
-        [token.view, token.element_id, token.user_id, token.browser], salt=SESSION_SALT
-    )
+    fields = [token.view, token.element_id, token.user_id, token.browser]
+    if token.live_session is not None:
+        fields.append(token.live_session)
+    return signing.dumps(fields, salt=SESSION_SALT)
 
 
 def sign_static(element_id: str, data: dict[str, Any] | None = None) -> str:
@@ -56,12 +60,20 @@ def sign_static(element_id: str, data: dict[str, Any] | None = None) -> str:
 
 def verify_session(value: object, *, element_id: str, max_age: float) -> SessionToken:
     data = _load(value, SESSION_SALT, max_age)
-    if not (isinstance(data, list) and len(data) == 4):
+    # Four fields for a page outside any live session, five with its name.
+    if not (isinstance(data, list) and len(data) in (4, 5)):
         raise InvalidToken("malformed session token")
-    view, bound_id, user_id, browser = data
+    view, bound_id, user_id, browser, *rest = data
     if bound_id != element_id:
         raise InvalidToken("session token belongs to another element")
-    return SessionToken(view=view, element_id=bound_id, user_id=user_id, browser=browser)
+    live_session = rest[0] if rest and isinstance(rest[0], str) else None
+    return SessionToken(
+        view=view,
+        element_id=bound_id,
+        user_id=user_id,
+        browser=browser,
+        live_session=live_session,
+    )
 
 
 def verify_static(value: object, *, element_id: str, max_age: float) -> dict[str, Any]:

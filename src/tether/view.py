@@ -104,6 +104,8 @@ class LiveView(EventHandlers, StreamsMixin, UploadsMixin, FamilyMixin, Assigns):
     layout: ClassVar[str | None] = None
     login_required: ClassVar[bool] = False
     permission_required: ClassVar[str | Sequence[str]] = ()
+    #: Hooks run before every mount, after the live session's (see tether.hooks).
+    on_mount: ClassVar[Sequence[Callable[..., Any] | str]] = ()
     #: Assigns left out of the frozen state (open files, clients...); rebuild them in on_thaw.
     transient: ClassVar[Sequence[str]] = ()
 

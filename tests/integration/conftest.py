@@ -10,6 +10,8 @@ OVER_BOTH_TRANSPORTS = {
     "test_bad_payloads",
     "test_redirects",
     "test_navigation_admission",
+    "test_live_sessions",
+    "test_live_sessions_security",
     "test_telemetry_events",
     "test_nested",
 }

@@ -144,3 +144,18 @@ def test_child_token_is_bound_to_its_container_id() -> None:
 def test_a_page_session_token_is_no_child_token() -> None:
     with pytest.raises(InvalidToken):
         verify_child(sign_session(TOKEN), element_id="phx-abc", max_age=DAY)
+
+
+def test_session_token_carries_its_live_session() -> None:
+    token = SessionToken(view="v.V", element_id="phx-a", user_id=None, live_session="admin")
+    assert verify_session(sign_session(token), element_id="phx-a", max_age=DAY).live_session == (
+        "admin"
+    )
+
+
+def test_a_token_signed_before_live_sessions_belongs_to_none() -> None:
+    # Pages rendered by a release without live sessions keep joining after an upgrade.
+    from django.core import signing
+
+    old = signing.dumps(["v.V", "phx-a", None, ""], salt="tether.session")
+    assert verify_session(old, element_id="phx-a", max_age=DAY).live_session is None

@@ -9,11 +9,13 @@ from pages import (
     js_commands,
     profile,
     scroll,
+    staff,
     streams_lab,
     templates_demo,
     uploads_lab,
     views,
 )
+from tether import hooks, live_session
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -51,6 +53,15 @@ urlpatterns = [
     path("todos/", include("todos.urls")),
     path("teams/", include("teams.urls")),
     path("source/<path:path>", catalog.source, name="source"),
+    # The staff area: one live session, its checks run at every join (pages/staff.py).
+    *live_session(
+        "staff",
+        [
+            path("staff/", staff.StaffHome.as_view(), name="staff"),
+            path("staff/people/", staff.StaffPeople.as_view(), name="staff-people"),
+        ],
+        on_mount=[hooks.login_required, staff.staff_only],
+    ),
 ]
 # Uploaded media, served by Django itself while DEBUG (the demo).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -25,6 +25,10 @@ CATALOG: dict[str, tuple[tuple[str, ...], str]] = {
         "docs/tutorial.md",
     ),
     "counter": ((VIEWS, PAGES + "counter.html"), "docs/live-views.md"),
+    "staff": (
+        ("examples/demo/pages/staff.py", "examples/demo/demo/urls.py", PAGES + "staff/home.html"),
+        "docs/navigation.md",
+    ),
     "clock": ((VIEWS, PAGES + "clock.html"), "docs/live-views.md"),
     "login-required": ((VIEWS, PAGES + "private.html"), "docs/security.md"),
     "dashboard-async": ((VIEWS, PAGES + "dashboard_async.html"), "docs/concurrency.md"),

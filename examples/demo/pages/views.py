@@ -37,6 +37,11 @@ DEMOS = [
     ("components/contacts", "Contacts", "rows as components, loaded in one batch; a shared modal"),
     ("nested", "Nested views", "a sticky player keeps playing across pages; a bell of its own"),
     ("feedback", "Plain form", "a POST form with {% csrf_token %} inside a live page"),
+    (
+        "staff",
+        "Staff area",
+        "a live session: live between its pages, checked at every join (staff)",
+    ),
     ("tether/dashboard", "Dashboard", "live figures of every process, built with Tether (staff)"),
 ]
 

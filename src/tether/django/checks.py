@@ -61,3 +61,38 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             )
         )
     return messages
+
+
+@register(Tags.compatibility)
+def check_activate(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Each TETHER["ACTIVATE"] entry (django/activation.py) must import as a function."""
+    user = getattr(settings, "TETHER", {})
+    entries = user.get("ACTIVATE", DEFAULTS["ACTIVATE"]) if isinstance(user, dict) else []
+    if not isinstance(entries, list | tuple):
+        return [
+            Error('settings.TETHER["ACTIVATE"] must be a list of dotted paths.', id="tether.E020")
+        ]
+    messages: list[CheckMessage] = []
+    for entry in entries:
+        try:
+            function = import_string(entry) if isinstance(entry, str) else None
+        except ImportError:
+            function = None
+        if not callable(function):
+            messages.append(
+                Error(
+                    f'settings.TETHER["ACTIVATE"] entry {entry!r} is not the dotted path of a'
+                    " function Tether can import.",
+                    id="tether.E021",
+                )
+            )
+    locale = "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+    if locale and "tether.django.activation.language" not in entries:
+        messages.append(
+            Warning(
+                'LocaleMiddleware is installed but TETHER["ACTIVATE"] leaves out'
+                " tether.django.activation.language, so live events render in LANGUAGE_CODE.",
+                id="tether.W020",
+            )
+        )
+    return messages

@@ -11,12 +11,9 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import DisallowedRedirect, PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.middleware.csrf import get_token
-from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -27,6 +24,8 @@ from tether.django.nested import render_deferred
 from tether.effects import NavKind
 from tether.errors import UnsafeRedirect
 from tether.family import Placement
+from tether.hooks import hooks_of, redirect_to_login, run_on_mount
+from tether.live_sessions import live_session_of
 from tether.rendering import ViewRenderer
 from tether.sync import call
 
@@ -38,13 +37,6 @@ logger = logging.getLogger("tether.views")
 
 # The one script every live page must load (see templatetags/tether.py).
 CLIENT_SCRIPT = "tether/tether.js"
-
-
-def redirect_to_login(next_url: str) -> HttpResponseRedirect:
-    """To ``LOGIN_URL``, coming back here after, as ``login_required`` does."""
-    login = QueryDict(mutable=True)
-    login[REDIRECT_FIELD_NAME] = next_url
-    return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{login.urlencode(safe='/')}")
 
 
 def is_bare_entry(func: object) -> bool:
@@ -70,6 +62,7 @@ def container(
     flash: dict[str, str] | None = None,
     *,
     csrf_secret: str = "",
+    live_session: str | None = None,
 ) -> str:
     session = tokens.sign_session(
         tokens.SessionToken(
@@ -77,6 +70,7 @@ def container(
             element_id,
             user_id(user),
             tokens.browser_key(csrf_secret),
+            live_session,
         )
     )
     return format_html(
@@ -107,8 +101,16 @@ def _warn_without_client(layout: str, page: str) -> None:
     )
 
 
-def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]]:
-    async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+def _with_flash(response: HttpResponseBase, flash: dict[str, str]) -> HttpResponseBase:
+    """A redirect away from a page carries its flash: the next page reads it, as the
+    client does after a live redirect."""
+    if flash and response.has_header("Location"):
+        response.set_cookie(protocol.FLASH_COOKIE, tokens.sign_flash(flash), max_age=60)
+    return response
+
+
+def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponseBase]]:
+    async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = await request.auser()
         request.user = user
         live = view_cls()
@@ -119,6 +121,12 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
             raise PermissionDenied
         flash = tokens.verify_flash(request.COOKIES.get(protocol.FLASH_COOKIE))
         live.restore_flash(flash)
+        session = live_session_of(request.resolver_match)
+        halt = await run_on_mount(
+            live, request, hooks_of(view_cls, session.on_mount if session else ())
+        )
+        if halt is not None:
+            return _with_flash(halt, live.flash)
         try:
             await call(live.mount, request, **kwargs)
             await call(live.handle_params, request.GET, request.build_absolute_uri())
@@ -126,13 +134,7 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
             raise DisallowedRedirect(str(exc)) from exc  # a 400, as Django answers it
         navigation = live.take_effects().navigation
         if navigation is not None and navigation.kind is not NavKind.PATCH:
-            redirect = HttpResponseRedirect(navigation.to)
-            if live.flash:
-                # The next page reads it, as the client does after a live redirect.
-                redirect.set_cookie(
-                    protocol.FLASH_COOKIE, tokens.sign_flash(live.flash), max_age=60
-                )
-            return redirect
+            return _with_flash(HttpResponseRedirect(navigation.to), live.flash)
         get_token(request)  # the socket needs the CSRF cookie this sets
         secret = request.META["CSRF_COOKIE"]
         element_id = new_element_id()
@@ -143,7 +145,15 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponse]
         page = render_to_string(
             view_cls.layout or setting("LAYOUT"),
             {
-                "live": container(view_cls, element_id, user, html, live.flash, csrf_secret=secret),
+                "live": container(
+                    view_cls,
+                    element_id,
+                    user,
+                    html,
+                    live.flash,
+                    csrf_secret=secret,
+                    live_session=session.name if session else None,
+                ),
                 "page_title": live.get_assigns().get("page_title", ""),
                 "view": live,
             },

@@ -6,6 +6,18 @@ token, the URL's view, the user and the view's access rules. Refusals use
 the reasons the client acts on: ``stale`` and ``unauthorized`` make it reload
 the page, which renders a fresh view or sends the user to log in; a
 ``redirect`` makes it load the URL over HTTP.
+
+Live navigation (a join carrying ``redirect``) runs none of the URL's
+decorators and none of the project's middleware, so it is admitted only
+where that loses nothing: into a page of the live session the page was
+rendered in (its name is in the signed session token; ``live_sessions.py``),
+whose callback is the bare ``as_view()`` behind middleware known not to
+refuse it. Everything else is answered with the redirect reply, and the
+browser loads the URL over HTTP, ending the page's sticky views with it.
+
+An admitted join then gets ready to mount (``before_mount``): what the
+middleware would have activated (``django/activation.py``), then the
+``on_mount`` hooks (``hooks.py``), any of which may still refuse it.
 """
 
 from __future__ import annotations
@@ -15,15 +27,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
 
 from tether import protocol, tokens
 from tether.conf import setting
-from tether.django import auth
+from tether.django import activation, auth
 from tether.django.views import is_bare_entry, user_id
 from tether.errors import InvalidToken, JoinRefused
+from tether.hooks import hooks_of, run_on_mount
+from tether.live_sessions import LiveSession, live_session_of
 from tether.view import LiveView
 
 logger = logging.getLogger("tether.join")
@@ -38,6 +53,7 @@ class Admission:
     url: str
     navigating: bool  # live navigation (``redirect`` in the payload): no state to resume
     flash: dict[str, str]
+    live_session: LiveSession | None = None  # the URL's, which the page's token names too
 
 
 # Django's own middleware that never refuses a GET that reached a view. Any other
@@ -122,6 +138,14 @@ async def admit(scope: dict[str, Any], topic: str, payload: object) -> Admission
     if not (isinstance(view_cls, type) and issubclass(view_cls, LiveView)):
         # Live navigation to a page that is not live: load it.
         raise JoinRefused({protocol.REDIRECT: {protocol.TO: url}})
+    live_session = live_session_of(match.func)
+    name = live_session.name if live_session is not None else None
+    if navigating and name != token.live_session:
+        # Another live session's pages need what only a page load gives them.
+        logger.info("navigation from live session %r to %r loads %s", token.live_session, name, url)
+        raise JoinRefused({protocol.REDIRECT: {protocol.TO: url}})
+    if not navigating and name != token.live_session:
+        raise _refuse(protocol.REASON_STALE)  # the URL moved to another live session
     if navigating and not navigation_equivalent(match.func, request):
         # Decorators or middleware would run over HTTP, and the socket runs
         # neither: let the browser load the page, so that they do.
@@ -143,4 +167,28 @@ async def admit(scope: dict[str, Any], topic: str, payload: object) -> Admission
         url=url,
         navigating=navigating,
         flash=flash if isinstance(flash, dict) else {},
+        live_session=live_session,
     )
+
+
+async def before_mount(view: LiveView, admission: Admission) -> None:
+    """Activate the request's language and time zone, then run the ``on_mount``
+    hooks; a hook that halts refuses the join with where to go instead."""
+    request = admission.request
+    await activation.activate(request)
+    session = admission.live_session
+    hooks = hooks_of(admission.view_cls, session.on_mount if session is not None else ())
+    halt: HttpResponseBase | None
+    try:
+        halt = await run_on_mount(view, request, hooks)
+    except (PermissionDenied, Http404) as exc:
+        logger.info("an on_mount hook of %s refused: %r", admission.view_cls.__qualname__, exc)
+        halt = HttpResponseBase(status=404 if isinstance(exc, Http404) else 403)
+    if halt is None:
+        return
+    # A redirect goes where it says; anything else is for a page load of the URL to show.
+    to = halt["Location"] if halt.has_header("Location") else admission.url
+    redirect: dict[str, Any] = {protocol.TO: to}
+    if view.flash:
+        redirect[protocol.FLASH] = tokens.sign_flash(view.flash)
+    raise JoinRefused({protocol.REDIRECT: redirect})

@@ -27,6 +27,7 @@ from django.http import HttpRequest
 from tether import protocol, telemetry, tokens, watchdog
 from tether.component import ComponentUpdate
 from tether.conf import setting
+from tether.django import activation
 from tether.effects import NavKind, checked_url
 from tether.errors import EventError, JoinRefused
 from tether.live import freezing
@@ -35,6 +36,7 @@ from tether.live.children import admit_view, adopt, mount_kwargs
 from tether.live.components import cids_reply
 from tether.live.host import ViewHost
 from tether.live.inbox import Inbox
+from tether.live.join import before_mount
 from tether.live.lifecycle import SessionState, transition
 from tether.live.navigation import handle_params, nav_payload, settle_params
 from tether.live.owner import best_effort
@@ -209,10 +211,11 @@ class LiveSession(SessionUpdates):
                 steps[asyncio.current_task()] = watchdog.Step(self, kind, payload)  # type: ignore[index]
                 deadline = asyncio.timeout(limit)
                 try:
-                    if self.state is SessionState.FROZEN:
-                        await self._thaw_idle()
-                    async with deadline:
-                        await self._step(kind, ref, payload)
+                    with activation.step(self.request):  # the join's language, time zone...
+                        if self.state is SessionState.FROZEN:
+                            await self._thaw_idle()
+                        async with deadline:
+                            await self._step(kind, ref, payload)
                     if checkpoints.enabled() and self.state is SessionState.JOINED:
                         checkpoints.mark(self)
                 except JoinRefused as exc:
@@ -318,6 +321,7 @@ class LiveSession(SessionUpdates):
         view = self._new_view()
         view.restore_flash(admission.flash)
         view.restore_flash(tokens.verify_flash(payload.get(protocol.FLASH)))
+        await before_mount(view, admission)
         thawed = False
         if not admission.navigating:
             params = payload.get(protocol.PARAMS)

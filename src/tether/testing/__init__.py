@@ -5,9 +5,12 @@ browser; ``ServerProcess`` runs a project under uvicorn for end-to-end tests.
 """
 
 from tether.errors import LiveTestError, SocketClosed, ViewCrashed
+from tether.testing.navigation import LIVE_NAVIGATION, PAGE_LOAD
 from tether.testing.server import ServerProcess
 
 __all__ = [
+    "LIVE_NAVIGATION",
+    "PAGE_LOAD",
     "LiveClient",
     "LiveTestError",
     "LiveViewTest",

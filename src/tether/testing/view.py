@@ -24,6 +24,7 @@ from tether.testing import pushes, uploads
 from tether.testing.channel import Channel
 from tether.testing.dom import describe, field_names
 from tether.testing.longpoll import LongPollTransport
+from tether.testing.navigation import PAGE_LOAD, Navigating
 from tether.testing.page import DeadPage
 from tether.testing.transport import LONGPOLL, ClientTransport, Transport, socket_scope
 from tether.testing.tree import ClientTree
@@ -55,7 +56,7 @@ class Update:
 
 
 @dataclass
-class LiveViewTest(Waiting):
+class LiveViewTest(Navigating, Waiting):
     """A joined live view, as a test sees it."""
 
     client: Browser
@@ -71,6 +72,8 @@ class LiveViewTest(Waiting):
     #: The exact text of every frame this view sent, in order (joins included).
     sent: list[str] = field(default_factory=list)
     closed: bool = False
+    #: How the page arrived: ``"page load"`` or ``"live navigation"`` (see navigate()).
+    arrival: str = PAGE_LOAD
     _transport: ClientTransport | None = None
     _channel: Channel | None = None
     _joins: int = 0
@@ -367,8 +370,10 @@ class LiveViewTest(Waiting):
         a live navigation hands the flash to the join, a full redirect to a cookie."""
         if self.redirected_to is None or self._redirect is None:
             raise LiveTestError("the view did not redirect")
-        await self.close()
         event, flash = self._redirect
+        if event == protocol.LIVE_REDIRECT and not self.closed:
+            return await self.navigate(self.redirected_to, flash=flash)
+        await self.close()
         if flash is None or event == protocol.LIVE_REDIRECT:
             return await self.client._open(self.redirected_to, flash=flash)
         self.client.http.cookies.set(protocol.FLASH_COOKIE, flash)

@@ -99,3 +99,27 @@ def test_checks_are_registered() -> None:
     from django.core.checks import registry
 
     assert check_settings in registry.registry.get_checks()
+
+
+def test_e021_an_activate_entry_that_does_not_import(settings) -> None:
+    from tether.django.checks import check_activate
+
+    assert check_activate() == []
+    settings.TETHER = {"ACTIVATE": ["tether.django.activation.language", "myproject.nowhere"]}
+    messages = check_activate()
+    assert ids(messages) == ["tether.E021"]
+    assert "'myproject.nowhere'" in messages[0].msg
+    assert_one_sentence(messages)
+    settings.TETHER = {"ACTIVATE": "tether.django.activation.language"}
+    assert ids(check_activate()) == ["tether.E020"]
+
+
+def test_w020_locale_middleware_without_the_language_activation(settings) -> None:
+    from tether.django.checks import check_activate
+
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.middleware.locale.LocaleMiddleware"]
+    assert check_activate() == []
+    settings.TETHER = {"ACTIVATE": ["tether.django.activation.time_zone"]}
+    messages = check_activate()
+    assert ids(messages) == ["tether.W020"]
+    assert_one_sentence(messages)
