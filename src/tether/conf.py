@@ -92,6 +92,9 @@ DEFAULTS: dict[str, Any] = {
         "TOKEN_MAX_AGE": 3600,
         "TEMP_DIR": None,
     },
+    # Slot renders shared by views that give a slot the same inputs (docs/performance.md):
+    # at most this many kept per process, the oldest dropped first; 0 turns sharing off.
+    "SHARED_RENDERS": 10_000,
     # Event-loop stall watchdog; None means "on when DEBUG".
     "WATCHDOG": {"ENABLED": None, "THRESHOLD_MS": 100},
     # Telemetry handlers attached at start-up: {dotted path: [events] or None for all};

@@ -1,0 +1,176 @@
+"""Shared renders: a slot is rendered once for every view that gives it the same inputs.
+
+A broadcast to a chat room makes ten thousand views of one template render
+the same slots from the same objects: the new message dict, the presence
+list every view of the room holds, the room's name. A slot's output is a
+function of the names it reads (``Slot.names``, from the compiler's
+dependency analysis) and of a few render settings (escaping, language, time
+zone), so the process keeps one memo, ``SharedRenders``, from
+
+    (slot, settings, the inputs)  ->  the slot's ``Dynamic``
+
+and every view after the first gets the first one's result by reference. The
+trees are immutable (``rendered``), so sharing a subtree is safe, and the
+views hold one copy of it between them, not one each: a message list many
+views assign from one broadcast is rendered, and held, once per process.
+
+Keeping change tracking exact:
+
+- Inputs are keyed by value when immutable (``snapshot.ATOMS``, with their
+  type, so ``1`` and ``True``, or a ``str`` and a ``SafeString``, never meet)
+  and otherwise by identity. An entry holds its inputs, so an id is never
+  reused while its entry lives, and their shallow snapshots: an input changed
+  in place at its first level since the entry was stored is a miss, the rule
+  loops already follow for their items.
+- A name the view declared changed in place (``mark_changed``, or assigning
+  an attribute the object it already holds) is never served from the memo
+  in that render: the slot renders afresh and its result replaces the entry,
+  so later views see the mutation too.
+- Only slots whose reads are known are shared: not opaque tags, blocks,
+  tags that set context names, nor anything reading ``forloop`` (one dict,
+  changed in place row after row). A result holding a live component (whose
+  slot places it in its view's set as it renders) or a stream's rows (which
+  are released once sent) is never stored.
+
+What a slot computes from its inputs must depend on them alone: a method that
+reads the clock or the database through an input object is called by the
+first view only. The memo is bounded (the ``SHARED_RENDERS`` setting, in
+entries) and evicts the oldest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Protocol
+
+from django.template.context import Context
+
+from tether.templates.rendered import ComponentRef, Dynamic, Rendered
+from tether.templates.snapshot import ATOMS, same, snapshot
+
+Changed = frozenset[str] | None
+
+
+class Slot(Hashable, Protocol):
+    """What the memo needs of a slot (``fragment.Slot``)."""
+
+    @property
+    def shared_by(self) -> tuple[str, ...] | None: ...
+
+    def render(self, context: Context, prev: Dynamic | None, changed: Changed) -> Dynamic: ...
+
+
+_MISSING = object()
+
+# (result, inputs held by identity with their snapshots)
+_Entry = tuple[Dynamic, tuple[tuple[object, object], ...]]
+
+
+class SharedRenders:
+    """The process's memo of slot renders, bounded to ``size`` entries."""
+
+    __slots__ = ("_entries", "hits", "misses", "size")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: dict[tuple[Hashable, ...], _Entry] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def get(self, key: tuple[Hashable, ...]) -> _Entry | None:
+        return self._entries.get(key)
+
+    def put(self, key: tuple[Hashable, ...], entry: _Entry) -> None:
+        entries = self._entries
+        entries.pop(key, None)
+        entries[key] = entry
+        while len(entries) > self.size:
+            del entries[next(iter(entries))]
+
+
+class Sharing:
+    """One render's use of the memo: its settings, and the names it must not trust."""
+
+    __slots__ = ("memo", "mutated", "scope")
+
+    def __init__(self, memo: SharedRenders, scope: Hashable, mutated: frozenset[str]) -> None:
+        self.memo = memo
+        self.scope = scope
+        self.mutated = mutated
+
+    def render(
+        self, slot: Slot, context: Context, prev: Dynamic | None, changed: Changed
+    ) -> Dynamic:
+        """``slot.render``, or the result another view got from the same inputs."""
+        names = slot.shared_by
+        assert names is not None
+        parts: list[Hashable] = [slot, self.scope, context.autoescape, context.use_l10n]
+        held: list[tuple[object, object]] = []
+        for name in names:
+            try:
+                value = context[name]
+            except KeyError:
+                value = _MISSING
+            kind = type(value)
+            if kind is str:
+                parts.append(value)
+            elif isinstance(value, ATOMS):
+                parts.append((kind, value))
+            else:
+                parts.append(id(value))
+                held.append((value, snapshot(value)))
+        key = tuple(parts)
+        memo = self.memo
+        if self.mutated.isdisjoint(names):
+            entry = memo.get(key)
+            if entry is not None and all(
+                same(now, then) for (_v, now), (_w, then) in zip(held, entry[1], strict=True)
+            ):
+                memo.hits += 1
+                return entry[0]
+        memo.misses += 1
+        result = slot.render(context, prev, changed)
+        if shareable(result):
+            memo.put(key, (result, tuple(held)))
+        return result
+
+
+def shareable(value: Dynamic) -> bool:
+    """Whether a result may be handed to other views: no components, no stream rows."""
+    if isinstance(value, str):
+        return True
+    if isinstance(value, Rendered):
+        return all(shareable(v) for v in value.dynamics)
+    if isinstance(value, ComponentRef):
+        return False
+    if value.stream is not None:
+        return False
+    return all(shareable(v) for row in value.rows for v in row)
+
+
+_CURRENT: ContextVar[Sharing | None] = ContextVar("tether_sharing", default=None)
+
+
+def current() -> Sharing | None:
+    """The sharing of the render in progress, if its renderer asked for one."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def sharing(
+    memo: SharedRenders, scope: Hashable, mutated: frozenset[str] = frozenset()
+) -> Iterator[None]:
+    """Renders inside share slot results through ``memo``."""
+    token = _CURRENT.set(Sharing(memo, scope, mutated))
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
