@@ -36,6 +36,11 @@ class Slot:
 
     __slots__ = ("deps", "sets", "shared_by", "walk")
 
+    #: Whether its renders are worth sharing between views (``memo``): those
+    #: that build subtrees (loops, branches, includes), not a lone variable,
+    #: which renders about as fast as the memo finds it.
+    SHARES = False
+
     def __init__(self, deps: Deps = NONE, *, walk: bool = False, sets: bool = False) -> None:
         self.deps = deps
         self.walk = walk
@@ -44,7 +49,7 @@ class Slot:
         #: shared between views (``memo``). Not for ``forloop``, one dict
         #: changed in place from row to row.
         self.shared_by: tuple[str, ...] | None = None
-        if not (walk or sets or deps.any or "forloop" in deps.names):
+        if self.SHARES and not (walk or sets or deps.any or "forloop" in deps.names):
             self.shared_by = tuple(sorted(deps.names))
 
     def render(self, context: Context, prev: Dynamic | None, changed: Changed) -> Dynamic:

@@ -80,6 +80,7 @@ class ForSlot(Slot):
         "sequence_deps",
         "volatile",
     )
+    SHARES = True
 
     def __init__(
         self,

@@ -48,7 +48,7 @@ from typing import Protocol
 from django.template.context import Context
 
 from tether.templates.rendered import ComponentRef, Dynamic, Rendered
-from tether.templates.snapshot import ATOMS, same, snapshot
+from tether.templates.snapshot import ATOMS, snapshot, unchanged
 
 Changed = frozenset[str] | None
 
@@ -68,22 +68,50 @@ _MISSING = object()
 _Entry = tuple[Dynamic, tuple[tuple[object, object], ...]]
 
 
+class _Tally:
+    """How often one slot's renders were found in the memo, to stop asking when it never pays."""
+
+    __slots__ = ("hits", "misses", "skip")
+
+    def __init__(self) -> None:
+        self.hits = 0
+        self.misses = 0
+        self.skip = 0
+
+
+# A slot missed this often, with under one hit in HIT_RATIO, is one whose
+# inputs differ from view to view (a branch on the viewer's name): it skips
+# the memo for its next SKIP renders, so it neither pays for lookups that
+# fail nor pushes shared entries out of the memo with entries nobody reuses.
+PROBE = 64
+HIT_RATIO = 4
+SKIP = 1024
+
+
 class SharedRenders:
     """The process's memo of slot renders, bounded to ``size`` entries."""
 
-    __slots__ = ("_entries", "hits", "misses", "size")
+    __slots__ = ("_entries", "_tallies", "hits", "misses", "size")
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._entries: dict[tuple[Hashable, ...], _Entry] = {}
+        self._tallies: dict[Slot, _Tally] = {}
         self.hits = 0
         self.misses = 0
+
+    def tally(self, slot: Slot) -> _Tally:
+        tally = self._tallies.get(slot)
+        if tally is None:
+            tally = self._tallies[slot] = _Tally()
+        return tally
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._tallies.clear()
 
     def get(self, key: tuple[Hashable, ...]) -> _Entry | None:
         return self._entries.get(key)
@@ -112,8 +140,13 @@ class Sharing:
         """``slot.render``, or the result another view got from the same inputs."""
         names = slot.shared_by
         assert names is not None
+        memo = self.memo
+        tally = memo.tally(slot)
+        if tally.skip:
+            tally.skip -= 1
+            return slot.render(context, prev, changed)
         parts: list[Hashable] = [slot, self.scope, context.autoescape, context.use_l10n]
-        held: list[tuple[object, object]] = []
+        held: list[object] = []
         for name in names:
             try:
                 value = context[name]
@@ -126,20 +159,23 @@ class Sharing:
                 parts.append((kind, value))
             else:
                 parts.append(id(value))
-                held.append((value, snapshot(value)))
+                held.append(value)
         key = tuple(parts)
-        memo = self.memo
         if self.mutated.isdisjoint(names):
             entry = memo.get(key)
             if entry is not None and all(
-                same(now, then) for (_v, now), (_w, then) in zip(held, entry[1], strict=True)
+                unchanged(value, then) for value, (_w, then) in zip(held, entry[1], strict=True)
             ):
                 memo.hits += 1
+                tally.hits += 1
                 return entry[0]
         memo.misses += 1
+        tally.misses += 1
         result = slot.render(context, prev, changed)
-        if shareable(result):
-            memo.put(key, (result, tuple(held)))
+        if tally.misses >= PROBE and tally.hits * HIT_RATIO < tally.misses:
+            tally.skip, tally.hits, tally.misses = SKIP, 0, 0
+        elif shareable(result):
+            memo.put(key, (result, tuple((v, snapshot(v)) for v in held)))
         return result
 
 

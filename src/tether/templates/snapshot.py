@@ -48,6 +48,21 @@ def snapshot(item: object) -> object:
     return item
 
 
+def unchanged(item: object, snap: object) -> bool:
+    """``same(snapshot(item), snap)``, without copying ``item`` where it can."""
+    kind = type(item)
+    if kind is dict or kind is list:
+        return same(item, snap)
+    if isinstance(item, ATOMS):
+        return same(item, snap)
+    if isinstance(item, (dict, list, tuple)):
+        return same(snapshot(item), snap)
+    fields = getattr(item, "__dict__", None)
+    if isinstance(fields, dict):
+        return isinstance(snap, tuple) and snap[0] is kind and same(fields, snap[1])
+    return same(item, snap)
+
+
 def same(a: object, b: object) -> bool:
     try:
         return bool(a == b)
