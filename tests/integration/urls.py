@@ -14,6 +14,7 @@ urlpatterns = [
     path("crashing-mount/", views.CrashingMount.as_view()),
     path("", include("tests.integration.stream_views")),
     path("", include("tests.integration.component_views")),
+    path("", include("tests.integration.shared_views")),
     path("", include("demo.urls")),
 ]
 
