@@ -13,8 +13,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 from django.template.loader import get_template
-
 from tests.integration import shared_views
+
 from tether.live.registry import registry
 from tether.live.session import LiveSession
 from tether.templates import Comprehension
