@@ -48,7 +48,7 @@ logger = logging.getLogger("tether.render")
 
 Wire = dict[str, Any]
 
-#: The process's shared slot renders (``SHARED_RENDERS`` entries at most).
+#: The process's shared slot renders (bounded by the ``SHARED_RENDERS`` setting).
 shared_renders = SharedRenders(0)
 
 
@@ -59,10 +59,11 @@ def _shared(
     changed: Iterable[str] | None,
     mutated: frozenset[str],
 ) -> Rendered:
-    size = setting("SHARED_RENDERS")
-    if not size:
+    limits = setting("SHARED_RENDERS")
+    if not limits["ENTRIES"]:
         return live.render(context, previous=previous, changed=changed)
-    shared_renders.size = size
+    shared_renders.size = limits["ENTRIES"]
+    shared_renders.seconds = limits["SECONDS"]
     # What a slot's output depends on besides its inputs: the language and time zone.
     scope = (translation.get_language(), timezone.get_current_timezone_name())
     with sharing(shared_renders, scope, mutated):

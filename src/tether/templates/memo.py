@@ -34,12 +34,13 @@ Keeping change tracking exact:
 
 What a slot computes from its inputs must depend on them alone: a method that
 reads the clock or the database through an input object is called by the
-first view only. The memo is bounded (the ``SHARED_RENDERS`` setting, in
-entries) and evicts the oldest first.
+first view only. The memo is bounded (the ``SHARED_RENDERS`` setting): so
+many entries, none unused for longer than so many seconds.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -89,13 +90,22 @@ SKIP = 1024
 
 
 class SharedRenders:
-    """The process's memo of slot renders, bounded to ``size`` entries."""
+    """The process's memo of slot renders: at most ``size`` entries, none older than ``seconds``.
 
-    __slots__ = ("_entries", "_tallies", "hits", "misses", "size")
+    Views share a result by holding it in their trees; the memo only has to
+    find it while a broadcast or a join storm renders the same slot again and
+    again. So entries live in two generations swapped every ``seconds``: an
+    entry not used for that long is dropped, with the inputs it held (an old
+    presence list, a message list no view shows any more)."""
 
-    def __init__(self, size: int) -> None:
+    __slots__ = ("_old", "_rotated", "_tallies", "_young", "hits", "misses", "seconds", "size")
+
+    def __init__(self, size: int, seconds: float = 2.0) -> None:
         self.size = size
-        self._entries: dict[tuple[Hashable, ...], _Entry] = {}
+        self.seconds = seconds
+        self._young: dict[tuple[Hashable, ...], _Entry] = {}
+        self._old: dict[tuple[Hashable, ...], _Entry] = {}
+        self._rotated = time.monotonic()
         self._tallies: dict[Slot, _Tally] = {}
         self.hits = 0
         self.misses = 0
@@ -107,21 +117,40 @@ class SharedRenders:
         return tally
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._young) + len(self._old)
 
     def clear(self) -> None:
-        self._entries.clear()
+        self._young.clear()
+        self._old.clear()
         self._tallies.clear()
 
+    def _age(self) -> None:
+        now = time.monotonic()
+        if now - self._rotated >= self.seconds:
+            self._old = self._young if now - self._rotated < 2 * self.seconds else {}
+            self._young = {}
+            self._rotated = now
+
     def get(self, key: tuple[Hashable, ...]) -> _Entry | None:
-        return self._entries.get(key)
+        self._age()
+        entry = self._young.get(key)
+        if entry is None:
+            entry = self._old.pop(key, None)
+            if entry is not None:
+                self._young[key] = entry
+        return entry
 
     def put(self, key: tuple[Hashable, ...], entry: _Entry) -> None:
-        entries = self._entries
-        entries.pop(key, None)
-        entries[key] = entry
-        while len(entries) > self.size:
-            del entries[next(iter(entries))]
+        self._age()
+        young = self._young
+        young.pop(key, None)
+        self._old.pop(key, None)
+        young[key] = entry
+        if len(young) > self.size:
+            del young[next(iter(young))]
+        old = self._old
+        while old and len(young) + len(old) > self.size:
+            del old[next(iter(old))]
 
 
 class Sharing:

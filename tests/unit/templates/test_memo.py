@@ -243,3 +243,20 @@ def test_a_tree_holding_a_component_or_stream_rows_is_never_shared() -> None:
     assert not shareable(Rendered(statics, [rows]))
     plain = Comprehension(Statics(["<li>", "</li>"]), ["a"], [["a"]])
     assert shareable(Rendered(statics, [plain]))
+
+
+def test_an_entry_unused_for_its_seconds_is_dropped_with_its_inputs(
+    live: Live, monkeypatch: Any
+) -> None:
+    clock = [100.0]
+    monkeypatch.setattr("tether.templates.memo.time.monotonic", lambda: clock[0])
+    memo = SharedRenders(1000, seconds=2.0)
+    old_list = [message(1)]
+    Page(live, memo, "{% if x %}<b>{{ x|length }}</b>{% endif %}", x=old_list).render()
+    clock[0] += 2.5
+    Page(live, memo, "{% if x %}<b>{{ x|length }}</b>{% endif %}", x=[message(2)]).render()
+    assert len(memo) == 2
+    clock[0] += 2.1  # the first is over 4 s unused, the second 2.1 s
+    assert memo.get(("nothing",)) is None and len(memo) == 1
+    clock[0] += 4.0
+    assert memo.get(("nothing",)) is None and len(memo) == 0
