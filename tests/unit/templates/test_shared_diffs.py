@@ -1,4 +1,4 @@
-"""The diff of two loops many views hold alike is computed once, and stays right in every message."""
+"""The diff of two loops many views hold alike is computed once, and right in every message."""
 
 from __future__ import annotations
 
