@@ -52,6 +52,11 @@ Wire = dict[str, Any]
 shared_renders = SharedRenders(0)
 
 
+def _scope() -> tuple[str | None, str]:
+    """What a slot's output depends on besides its inputs: the language and time zone."""
+    return translation.get_language(), timezone.get_current_timezone_name()
+
+
 def _shared(
     live: LiveTemplate,
     context: Context,
@@ -60,13 +65,18 @@ def _shared(
     mutated: frozenset[str],
 ) -> Rendered:
     limits = setting("SHARED_RENDERS")
-    if not limits["ENTRIES"]:
+    if not limits["ENTRIES"] or (
+        # Only names changed in place (a stream's rows), none of which the memo
+        # keeps a result for: nothing to take from it, nothing in it to refresh.
+        previous is not None
+        and changed is not None
+        and mutated.issuperset(changed)
+        and mutated.isdisjoint(shared_renders.kept_names)
+    ):
         return live.render(context, previous=previous, changed=changed)
     shared_renders.size = limits["ENTRIES"]
     shared_renders.seconds = limits["SECONDS"]
-    # What a slot's output depends on besides its inputs: the language and time zone.
-    scope = (translation.get_language(), timezone.get_current_timezone_name())
-    with sharing(shared_renders, scope, mutated):
+    with sharing(shared_renders, _scope, mutated):
         return live.render(context, previous=previous, changed=changed)
 
 

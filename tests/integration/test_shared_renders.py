@@ -98,6 +98,9 @@ async def test_every_page_of_a_room_shows_each_broadcast_as_a_fresh_render_would
     await pages[1].hook("star", {"id": 2})  # a message changed in place, and marked
     _assert_fresh(pages[1:2])
     assert pages[1].has_element("#m2 small", text="1")
+    newcomer = await (await live_client_factory()).live("/shared-room/?me=u9")
+    _assert_fresh([newcomer])  # the same list object: not the render from before the star
+    assert newcomer.has_element("#m2 small", text="1")
     await _post(client, pages, 5)  # the others see it with the next broadcast
     _assert_fresh(pages)
     assert all(page.has_element("#m2 small", text="1") for page in pages)

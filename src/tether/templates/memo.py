@@ -41,7 +41,7 @@ many entries, none unused for longer than so many seconds.
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Protocol
@@ -72,12 +72,13 @@ _Entry = tuple[Dynamic, tuple[tuple[object, object], ...]]
 class _Tally:
     """How often one slot's renders were found in the memo, to stop asking when it never pays."""
 
-    __slots__ = ("hits", "misses", "skip")
+    __slots__ = ("hits", "misses", "skip", "stored")
 
     def __init__(self) -> None:
         self.hits = 0
         self.misses = 0
         self.skip = 0
+        self.stored = 0  # results ever kept: none means no entry can be stale
 
 
 # A slot missed this often, with under one hit in HIT_RATIO, is one whose
@@ -98,7 +99,17 @@ class SharedRenders:
     entry not used for that long is dropped, with the inputs it held (an old
     presence list, a message list no view shows any more)."""
 
-    __slots__ = ("_old", "_rotated", "_tallies", "_young", "hits", "misses", "seconds", "size")
+    __slots__ = (
+        "_old",
+        "_rotated",
+        "_tallies",
+        "_young",
+        "hits",
+        "kept_names",
+        "misses",
+        "seconds",
+        "size",
+    )
 
     def __init__(self, size: int, seconds: float = 2.0) -> None:
         self.size = size
@@ -107,6 +118,9 @@ class SharedRenders:
         self._old: dict[tuple[Hashable, ...], _Entry] = {}
         self._rotated = time.monotonic()
         self._tallies: dict[Slot, _Tally] = {}
+        #: Every name a kept result was keyed by: a render that changed only
+        #: other names in place has no entry to refresh.
+        self.kept_names: set[str] = set()
         self.hits = 0
         self.misses = 0
 
@@ -123,6 +137,7 @@ class SharedRenders:
         self._young.clear()
         self._old.clear()
         self._tallies.clear()
+        self.kept_names.clear()
 
     def _age(self) -> None:
         now = time.monotonic()
@@ -140,6 +155,10 @@ class SharedRenders:
                 self._young[key] = entry
         return entry
 
+    def discard(self, key: tuple[Hashable, ...]) -> None:
+        self._young.pop(key, None)
+        self._old.pop(key, None)
+
     def put(self, key: tuple[Hashable, ...], entry: _Entry) -> None:
         self._age()
         young = self._young
@@ -154,27 +173,29 @@ class SharedRenders:
 
 
 class Sharing:
-    """One render's use of the memo: its settings, and the names it must not trust."""
+    """One render's use of the memo: its settings, and the names it must not trust.
 
-    __slots__ = ("memo", "mutated", "scope")
+    ``scope`` gives what a slot's output depends on besides its inputs (the
+    language and time zone); it is asked once, and only if the render
+    consults the memo at all."""
 
-    def __init__(self, memo: SharedRenders, scope: Hashable, mutated: frozenset[str]) -> None:
+    __slots__ = ("_scope", "_settings", "memo", "mutated")
+
+    def __init__(
+        self, memo: SharedRenders, scope: Callable[[], Hashable], mutated: frozenset[str]
+    ) -> None:
         self.memo = memo
-        self.scope = scope
+        self._scope = scope
+        self._settings: Hashable = _MISSING
         self.mutated = mutated
 
-    def render(
-        self, slot: Slot, context: Context, prev: Dynamic | None, changed: Changed
-    ) -> Dynamic:
-        """``slot.render``, or the result another view got from the same inputs."""
-        names = slot.shared_by
-        assert names is not None
-        memo = self.memo
-        tally = memo.tally(slot)
-        if tally.skip:
-            tally.skip -= 1
-            return slot.render(context, prev, changed)
-        parts: list[Hashable] = [slot, self.scope, context.autoescape, context.use_l10n]
+    def _key(
+        self, slot: Slot, context: Context, names: tuple[str, ...]
+    ) -> tuple[tuple[Hashable, ...], list[object]]:
+        settings = self._settings
+        if settings is _MISSING:
+            settings = self._settings = self._scope()
+        parts: list[Hashable] = [slot, settings, context.autoescape, context.use_l10n]
         held: list[object] = []
         for name in names:
             try:
@@ -189,21 +210,46 @@ class Sharing:
             else:
                 parts.append(id(value))
                 held.append(value)
-        key = tuple(parts)
-        if self.mutated.isdisjoint(names):
-            entry = memo.get(key)
-            if entry is not None and all(
-                unchanged(value, then) for value, (_w, then) in zip(held, entry[1], strict=True)
-            ):
-                memo.hits += 1
-                tally.hits += 1
-                return entry[0]
+        return tuple(parts), held
+
+    def render(
+        self, slot: Slot, context: Context, prev: Dynamic | None, changed: Changed
+    ) -> Dynamic:
+        """``slot.render``, or the result another view got from the same inputs."""
+        names = slot.shared_by
+        assert names is not None
+        memo = self.memo
+        tally = memo.tally(slot)
+        if not self.mutated.isdisjoint(names):
+            # Changed in place: render afresh, and let the result replace what
+            # the memo holds for these inputs, so that no later view gets the old one.
+            result = slot.render(context, prev, changed)
+            if tally.stored:
+                key, held = self._key(slot, context, names)
+                memo.discard(key)
+                if shareable(result):
+                    memo.put(key, (result, tuple((v, snapshot(v)) for v in held)))
+            return result
+        if tally.skip:
+            tally.skip -= 1
+            return slot.render(context, prev, changed)
+        key, held = self._key(slot, context, names)
+        entry = memo.get(key)
+        if entry is not None and all(
+            unchanged(value, then) for value, (_w, then) in zip(held, entry[1], strict=True)
+        ):
+            memo.hits += 1
+            tally.hits += 1
+            return entry[0]
         memo.misses += 1
         tally.misses += 1
         result = slot.render(context, prev, changed)
         if tally.misses >= PROBE and tally.hits * HIT_RATIO < tally.misses:
             tally.skip, tally.hits, tally.misses = SKIP, 0, 0
         elif shareable(result):
+            if not tally.stored:
+                memo.kept_names.update(names)
+            tally.stored += 1
             memo.put(key, (result, tuple((v, snapshot(v)) for v in held)))
         return result
 
@@ -231,10 +277,14 @@ def current() -> Sharing | None:
 
 @contextmanager
 def sharing(
-    memo: SharedRenders, scope: Hashable, mutated: frozenset[str] = frozenset()
+    memo: SharedRenders,
+    scope: Hashable | Callable[[], Hashable],
+    mutated: frozenset[str] = frozenset(),
 ) -> Iterator[None]:
-    """Renders inside share slot results through ``memo``."""
-    token = _CURRENT.set(Sharing(memo, scope, mutated))
+    """Renders inside share slot results through ``memo``; ``scope`` (or what it
+    returns, when callable) is what their output depends on besides their inputs."""
+    ask = scope if callable(scope) else (lambda: scope)
+    token = _CURRENT.set(Sharing(memo, ask, mutated))
     try:
         yield
     finally:
