@@ -3,7 +3,7 @@
 A broadcast to a chat room makes ten thousand views of one template render
 the same slots from the same objects: the new message dict, the presence
 list every view of the room holds, the room's name. A slot's output is a
-function of the names it reads (``Slot.names``, from the compiler's
+function of the names it reads (``Slot.shared_by``, from the compiler's
 dependency analysis) and of a few render settings (escaping, language, time
 zone), so the process keeps one memo, ``SharedRenders``, from
 
@@ -26,11 +26,22 @@ Keeping change tracking exact:
   an attribute the object it already holds) is never served from the memo
   in that render: the slot renders afresh and its result replaces the entry,
   so later views see the mutation too.
-- Only slots whose reads are known are shared: not opaque tags, blocks,
-  tags that set context names, nor anything reading ``forloop`` (one dict,
-  changed in place row after row). A result holding a live component (whose
-  slot places it in its view's set as it renders) or a stream's rows (which
-  are released once sent) is never stored.
+- Only slots that build subtrees and whose reads are known are shared
+  (loops, branches, ``with``, ``include``; a lone variable renders about as
+  fast as the memo finds it): not opaque tags, blocks, tags that set context
+  names, nor anything reading ``forloop`` (one dict, changed in place row
+  after row). A result holding a live component (whose slot places it in its
+  view's set as it renders) or a stream's rows (which are released once
+  sent) is never stored.
+
+What it costs where it cannot help: a slot whose inputs differ in every view
+(a branch on the viewer's name) stops asking after ``PROBE`` misses, for
+``SKIP`` renders; the settings are read only when a slot asks; and the
+renderer does not consult the memo at all for a render that only changed
+names in place that no kept result reads (a stream's new rows).
+
+The diff of two shared loops is shared too (``diff._SharedDiffs``), and the
+encoded payload of equal diffs (``live/shared.py``).
 
 What a slot computes from its inputs must depend on them alone: a method that
 reads the clock or the database through an input object is called by the
