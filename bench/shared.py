@@ -13,6 +13,10 @@ sockets, no client.
   bytes a view holds (view + kept tree, ``tracemalloc``).
 - ``chat``: the same for the demo's chat page, whose history is a stream
   (rows are per view and forgotten once sent, so there is little to share).
+- ``presence``: the chat page again, in a room of 200 people: someone joins,
+  and every view gets the room's new presence list (as Tether swaps it in
+  before ``handle_info``), whose first 50 entries the page shows. A join
+  storm is this, once per join.
 
 Sharing is switched with the ``SHARED_RENDERS`` setting, in the same process,
 the two modes in alternating pairs of broadcasts so that both see the same
@@ -94,7 +98,13 @@ async def _held(view_cls: Any, **mount: Any) -> dict[str, float]:
     return out
 
 
-async def _broadcasts(view_cls: Any, messages: Any, **mount: Any) -> dict[str, float]:
+def _handle_info(view: Any, message: Any) -> Any:
+    return view.handle_info(message)
+
+
+async def _broadcasts(
+    view_cls: Any, messages: Any, deliver: Any = _handle_info, **mount: Any
+) -> dict[str, float]:
     """Per-view CPU microseconds of one broadcast, best of ROUNDS, sharing off and on."""
     from tether.live.shared import shared_payloads
 
@@ -106,7 +116,7 @@ async def _broadcasts(view_cls: Any, messages: Any, **mount: Any) -> dict[str, f
         message = messages(k)
         started = time.process_time()
         for view, renderer in pages:
-            await view.handle_info(message)
+            await deliver(view, message)
             diff = await renderer.update(view, view.pop_changed())
             shared_payloads.encode(message, diff)
             view.streams_sent()
@@ -160,6 +170,26 @@ async def chat_page() -> dict[str, Any]:
     }
 
 
+async def presence_change() -> dict[str, Any]:
+    from pages.chat import Chat
+    from tether.presence.listing import PresenceList, Present
+
+    topic = "chat:bench-shared"
+
+    def people(n: int) -> PresenceList:
+        entries = tuple(Present(f"person-{i:04}", ({"name": f"person-{i:04}"},)) for i in range(n))
+        return PresenceList(topic, entries)
+
+    async def swap(view: Any, present: PresenceList) -> None:
+        view.present = present  # what Tether does for a PresenceDiff, before handle_info
+
+    return {
+        "views": VIEWS,
+        "people": 200,
+        "cpu_us": await _broadcasts(Chat, lambda k: people(200 + k), swap, room="bench-shared"),
+    }
+
+
 def measure(db_path: Path, root: Path) -> dict[str, Any]:
     """Run this module in a child process against the bench's database."""
     paths = [str(root / "src"), str(root / "examples" / "demo"), str(root)]
@@ -184,18 +214,19 @@ def report_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     if not found:
         return [("shared renders", "n/a", "", "not run")]
     rows = []
-    for key, label in (("list", "50-message list page"), ("chat", "chat page (stream)")):
+    labels = (
+        ("list", "broadcast, 50-message list page"),
+        ("chat", "broadcast, chat page (stream)"),
+        ("presence", "presence change, chat in a room of 200"),
+    )
+    for key, label in labels:
         page = found[key]
-        cpu, held = page["cpu_us"], page["held_bytes"]
-        rows.append(
-            (
-                f"broadcast to {page['views']:,} views, {label}",
-                f"{cpu['on']:.0f} us/view",
-                "",
-                f"sharing off {cpu['off']:.0f} us/view (handle_info+render+diff+encode, "
-                f"in-process); held {held['off'] / 1024:.1f} -> {held['on'] / 1024:.1f} KiB/view",
-            )
-        )
+        cpu = page["cpu_us"]
+        note = f"sharing off {cpu['off']:.0f} us/view (handle_info+render+diff+encode, in-process)"
+        held = page.get("held_bytes")
+        if held:
+            note += f"; held {held['off'] / 1024:.1f} -> {held['on'] / 1024:.1f} KiB/view"
+        rows.append((f"{label}, {page['views']:,} views", f"{cpu['on']:.0f} us/view", "", note))
     return rows
 
 
@@ -211,7 +242,11 @@ def main(db: str) -> dict[str, Any]:
     import django
 
     django.setup()
-    return {"list": asyncio.run(list_page(templates)), "chat": asyncio.run(chat_page())}
+    return {
+        "list": asyncio.run(list_page(templates)),
+        "chat": asyncio.run(chat_page()),
+        "presence": asyncio.run(presence_change()),
+    }
 
 
 if __name__ == "__main__":
