@@ -128,3 +128,13 @@ async def test_stream_rows_and_components_in_a_shared_page_stay_each_views_own(
         assert page.has_element("#stars .total", text="2")
         assert page.has_element("#stars .star", text="1" if i == 2 else "0")
         assert page.has_element("#notes li", text="hi")  # the client keeps streamed rows
+
+
+async def test_with_sharing_off_each_view_renders_its_own_tree(
+    live_client_factory: Any, settings: Any
+) -> None:
+    settings.TETHER = {**settings.TETHER, "SHARED_RENDERS": {"ENTRIES": 0, "SECONDS": 2.0}}
+    client, pages = await _open(live_client_factory, "/shared-room/")
+    await _post(client, pages, 0)
+    _assert_fresh(pages)
+    assert len({id(_loop_of(page)) for page in pages}) == PAGES
