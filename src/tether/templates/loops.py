@@ -115,6 +115,8 @@ class ForSlot(Slot):
         self.empty = empty
         self.key = key[0] if key is not None else None
         self.volatile = volatile
+        if volatile:  # rows that hold state between them ({% cycle %}) are never shared
+            self.shared_by = None
 
     def _items(self, values: Any) -> list[Any]:
         if values is None:

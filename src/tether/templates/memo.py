@@ -30,7 +30,8 @@ Keeping change tracking exact:
   (loops, branches, ``with``, ``include``; a lone variable renders about as
   fast as the memo finds it): not opaque tags, blocks, tags that set context
   names, nor anything reading ``forloop`` (one dict, changed in place row
-  after row). A result holding a live component (whose slot places it in its
+  after row) or holding a stateful tag (``{% cycle %}``: the compiler clears
+  ``shared_by``). A result holding a live component (whose slot places it in its
   view's set as it renders) or a stream's rows (which are released once
   sent) is never stored.
 

@@ -260,3 +260,19 @@ def test_an_entry_unused_for_its_seconds_is_dropped_with_its_inputs(
     assert memo.get(("nothing",)) is None and len(memo) == 1
     clock[0] += 4.0
     assert memo.get(("nothing",)) is None and len(memo) == 0
+
+
+def test_rows_holding_state_between_them_are_never_shared(live: Live) -> None:
+    memo = SharedRenders(1000)
+    source = (
+        "{% for m in messages %}{% if m.id %}<i class=\"{% cycle 'odd' 'even' %}\">"
+        "{{ m.body }}</i>{% endif %}{% endfor %}"
+    )
+    same = message(1)
+    history = [same, same, same]  # one input, three rows: only the cycle tells them apart
+    for _ in range(2):
+        Page(live, memo, source, messages=history).render()  # each checked against Django
+    stateful = "{% for m in messages %}{% ifchanged m.author %}<h2>{{ m.author }}</h2>"
+    stateful += "{% endifchanged %}{% with b=m.body %}<p>{{ b }}</p>{% endwith %}{% endfor %}"
+    for _ in range(2):
+        Page(live, memo, stateful, messages=[same, same, message(3, "bob"), same]).render()
