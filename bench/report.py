@@ -7,6 +7,7 @@ from typing import Any
 
 from bench.components import report_rows as component_rows
 from bench.longpoll import report_rows as longpoll_rows
+from bench.shared import report_rows as shared_rows
 from bench.streams import report_rows as stream_rows
 from bench.uploads import report_rows as upload_rows
 
@@ -175,6 +176,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     out += stream_rows(figures)
     out += upload_rows(figures)
     out += component_rows(figures)
+    out += shared_rows(figures)
 
     dead = figures.get("dead_render", {})
     live_rps = dead.get("live", {}).get("requests_per_second")

@@ -19,6 +19,7 @@ from typing import Any
 from bench import components as bench_components
 from bench import dashboard, flood, servers, shutdown, table
 from bench import longpoll as bench_longpoll
+from bench import shared as bench_shared
 from bench import streams as bench_streams
 from bench import uploads as bench_uploads
 from bench.fleet import Swarm, WorkerError, progress, raise_fd_limit
@@ -140,6 +141,7 @@ class Suite:
             ("wire size: 200-row table, in-process", self.table),
             ("streams: insert frame, chat page memory", self.streams),
             ("components: click frame in 1 of 100, page memory", self.components),
+            ("shared renders: a broadcast to 1,000 views, in-process", self.shared),
             ("client JavaScript bytes", self.client_js),
             ("memory per open page, round trip, wire size", self.memory),
             ("memory per bare WebSocket (the limit)", self.echo),
@@ -208,6 +210,9 @@ class Suite:
 
     def streams(self) -> None:
         self.figures["streams"] = bench_streams.measure(self.db.path, servers.ROOT)
+
+    def shared(self) -> None:
+        self.figures["shared"] = bench_shared.measure(self.db.path, servers.ROOT)
 
     def components(self) -> None:
         self.figures["components"] = bench_components.measure(servers.ROOT)

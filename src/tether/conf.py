@@ -101,6 +101,11 @@ DEFAULTS: dict[str, Any] = {
         "TOKEN_MAX_AGE": 3600,
         "TEMP_DIR": None,
     },
+    # Slot renders shared by views that give a slot the same inputs (docs/performance.md):
+    # at most ENTRIES kept per process, each dropped once unused for SECONDS (the views
+    # that share a result keep it; the memo only finds it for the next view to render
+    # it). ENTRIES 0 turns sharing off.
+    "SHARED_RENDERS": {"ENTRIES": 5000, "SECONDS": 2.0},
     # Event-loop stall watchdog; None means "on when DEBUG".
     "WATCHDOG": {"ENABLED": None, "THRESHOLD_MS": 100},
     # Telemetry handlers attached at start-up: {dotted path: [events] or None for all};

@@ -7,6 +7,12 @@ Live components (``tether.component_set``) render after the view's tree, each
 against its own previous tree; the renderer is the ``Mounter`` their template
 tags place them through, and their trees go in the message's ``"c"`` map.
 
+Views of one template share what they render alike: slots given the same
+inputs are rendered once per process (``templates/memo.py``), so a broadcast
+that changes ten thousand views of a room renders its new slots once, and
+the views hold one copy of the result between them. Renders that fell back
+to a thread (the sync ORM) do not share.
+
 Context processors run once per mount: their values (``user``, ``csrf_token``,
 ``request``...) do not change while the view lives, so re-renders only pay
 for the assigns that changed.
@@ -15,19 +21,22 @@ for the assigns that changed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import SynchronousOnlyOperation
 from django.template import Context
 from django.template.loader import get_template
+from django.utils import timezone, translation
 
 from tether import watchdog
 from tether.component_set import ComponentSet, components_of
+from tether.conf import setting
 from tether.family import PARENT
 from tether.sync import run_sync
 from tether.templates import LiveTemplate, Rendered, compile, message
 from tether.templates.components import MOUNTER, components_wire
+from tether.templates.memo import SharedRenders, sharing
 from tether.templates.rendered import ComponentRef
 
 if TYPE_CHECKING:
@@ -39,6 +48,37 @@ if TYPE_CHECKING:
 logger = logging.getLogger("tether.render")
 
 Wire = dict[str, Any]
+
+#: The process's shared slot renders (bounded by the ``SHARED_RENDERS`` setting).
+shared_renders = SharedRenders(0)
+
+
+def _scope() -> tuple[str | None, str]:
+    """What a slot's output depends on besides its inputs: the language and time zone."""
+    return translation.get_language(), timezone.get_current_timezone_name()
+
+
+def _shared(
+    live: LiveTemplate,
+    context: Context,
+    previous: Rendered | None,
+    changed: Iterable[str] | None,
+    mutated: frozenset[str],
+) -> Rendered:
+    limits = setting("SHARED_RENDERS")
+    if not limits["ENTRIES"] or (
+        # Only names changed in place (a stream's rows), none of which the memo
+        # keeps a result for: nothing to take from it, nothing in it to refresh.
+        previous is not None
+        and changed is not None
+        and mutated.issuperset(changed)
+        and mutated.isdisjoint(shared_renders.kept_names)
+    ):
+        return live.render(context, previous=previous, changed=changed)
+    shared_renders.size = limits["ENTRIES"]
+    shared_renders.seconds = limits["SECONDS"]
+    with sharing(shared_renders, _scope, mutated):
+        return live.render(context, previous=previous, changed=changed)
 
 
 class ViewRenderer:
@@ -75,12 +115,17 @@ class ViewRenderer:
         return Context(data, autoescape=self.engine.autoescape)
 
     async def _render(
-        self, live: LiveTemplate, context: Context, previous: Rendered | None, changed: Any
+        self,
+        live: LiveTemplate,
+        context: Context,
+        previous: Rendered | None,
+        changed: Any,
+        mutated: frozenset[str],
     ) -> Rendered:
         if not self.in_thread:
             watchdog.phase("render")  # a stall here is Tether's, not the view's handler
             try:
-                return live.render(context, previous=previous, changed=changed)
+                return _shared(live, context, previous, changed, mutated)
             except SynchronousOnlyOperation:
                 logger.info(
                     "%s renders through the sync ORM; rendering it in a thread from now on",
@@ -100,7 +145,8 @@ class ViewRenderer:
             components.begin(full=previous is None)
         self._view = view
         try:
-            tree = await self._render(self.live, self.context(view), previous, changed)
+            mutated = view.pop_mutated()
+            tree = await self._render(self.live, self.context(view), previous, changed, mutated)
             components = components_of(view)
             if components is not None:
                 await components.settle(self._render_component)
@@ -140,7 +186,7 @@ class ViewRenderer:
         data.update(component.get_assigns())
         data[MOUNTER] = self
         context = Context(data, autoescape=self.engine.autoescape)
-        return await self._render(live, context, previous, changed)
+        return await self._render(live, context, previous, changed, component.pop_mutated())
 
     def _components(self, view: LiveView) -> dict[str, Any] | None:
         components = components_of(view)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("tests.integration.component_views")),
     path("", include("tests.integration.nested_views")),
     path("", include("tests.integration.live_session_views")),
+    path("", include("tests.integration.shared_views")),
     path("", include("demo.urls")),
 ]
 

@@ -77,3 +77,17 @@ def test_deleting_request_marks_nothing() -> None:
     bag.request = object()
     del bag.request
     assert bag.pop_changed() == set()
+
+
+def test_names_changed_in_place_are_told_apart_from_new_values() -> None:
+    view = Bag()
+    items = [1]
+    view.items = items
+    view.title = "a"
+    assert view.pop_mutated() == frozenset()
+    items.append(2)
+    view.items = items  # the same object again: changed in place
+    view.mark_changed("title")
+    assert view.pop_changed() == {"items", "title"}
+    assert view.pop_mutated() == {"items", "title"}
+    assert view.pop_mutated() == frozenset()

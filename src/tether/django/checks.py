@@ -46,6 +46,15 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                     id="tether.E003",
                 )
             )
+    shared = user.get("SHARED_RENDERS")
+    if shared is not None and not _shared_renders_ok(shared):
+        messages.append(
+            Error(
+                "settings.TETHER['SHARED_RENDERS'] must be a dict with ENTRIES, a whole number"
+                " of results kept (0 turns sharing off), and SECONDS, a positive number.",
+                id="tether.E005",
+            )
+        )
     if "django.contrib.sessions.middleware.SessionMiddleware" not in settings.MIDDLEWARE:
         messages.append(
             Warning(
@@ -96,3 +105,17 @@ def check_activate(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             )
         )
     return messages
+
+
+def _shared_renders_ok(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    limits = {**DEFAULTS["SHARED_RENDERS"], **value}
+    entries, seconds = limits["ENTRIES"], limits["SECONDS"]
+    return (
+        isinstance(entries, int)
+        and not isinstance(entries, bool)
+        and entries >= 0
+        and isinstance(seconds, (int, float))
+        and seconds > 0
+    )

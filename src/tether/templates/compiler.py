@@ -157,6 +157,17 @@ class Compiler:
         return Fragment(parts, slots)
 
     def node(self, node: Any) -> Slot | str:
+        before = [loop[0] for loop in self.loops]
+        piece = self._node(node)
+        if not isinstance(piece, str) and any(
+            loop[0] and not was for loop, was in zip(self.loops, before, strict=True)
+        ):
+            # A stateful tag inside ({% cycle %}): its output depends on the rows
+            # before it, not only on the names it reads, so it is never shared.
+            piece.shared_by = None
+        return piece
+
+    def _node(self, node: Any) -> Slot | str:
         # Exact types: a subclass may render differently, so it stays opaque.
         kind = type(node)
         if kind is TextNode:

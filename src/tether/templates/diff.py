@@ -38,13 +38,14 @@ Wire = dict[str, Any]
 
 
 class _Templates:
-    """The statics table of one message."""
+    """The statics table of one message; ``log`` records the references a shared diff made."""
 
-    __slots__ = ("index", "table")
+    __slots__ = ("index", "log", "table")
 
     def __init__(self) -> None:
         self.index: dict[int, int] = {}
         self.table: dict[str, list[str]] = {}
+        self.log: list[tuple[Statics, int | list[str]]] | None = None
 
     def ref(self, statics: Statics) -> int | list[str]:
         position = self.index.get(id(statics))
@@ -52,6 +53,8 @@ class _Templates:
             position = len(self.table)
             self.index[id(statics)] = position
             self.table[str(position)] = list(statics.parts)
+        if self.log is not None:
+            self.log.append((statics, position))
         return position
 
 
@@ -196,7 +199,7 @@ def _diff_value(old: Dynamic | None, new: Dynamic, templates: _Templates) -> Any
         if new.stream is not None:
             out = _stream_update(new, templates)
         else:
-            out = _diff_comprehension(old, new, templates)
+            out = _shared_comprehension_diff(old, new, templates)
         return out if out else _SAME
     return _full_comprehension(new, templates)
 
@@ -215,6 +218,56 @@ def _diff_row(old: Row, new: Row, templates: _Templates) -> Wire:
 
 def _diff_tree(old: Rendered, new: Rendered, templates: _Templates) -> Wire:
     return _diff_row(old.dynamics, new.dynamics, templates)
+
+
+class _SharedDiffs:
+    """Diffs between two loops that many views hold alike, computed once.
+
+    Views that share their renders (``memo``) hold the same comprehension
+    objects, before and after a broadcast, so the diff of that pair is the
+    same for all of them, except for the statics table indexes it uses,
+    which depend on the rest of each message. An entry keeps the references
+    its diff made; it is reused only when making them again in this
+    message gives the same indexes. Entries hold both trees, so an id is
+    never reused while its entry lives; the oldest goes first."""
+
+    KEEP = 64
+
+    def __init__(self) -> None:
+        self.entries: dict[
+            tuple[int, int], tuple[Comprehension, Comprehension, Wire, list[Any]]
+        ] = {}
+
+    def diff(self, old: Comprehension, new: Comprehension, templates: _Templates) -> Wire:
+        key = (id(old), id(new))
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] is old and entry[1] is new:
+            if all(templates.ref(statics) == at for statics, at in entry[3]):
+                return entry[2]
+        outer, templates.log = templates.log, []
+        try:
+            out = _diff_comprehension(old, new, templates)
+            refs = templates.log
+        finally:
+            templates.log = outer
+        if outer is not None:
+            outer.extend(refs)
+        self.entries.pop(key, None)
+        self.entries[key] = (old, new, out, refs)
+        if len(self.entries) > self.KEEP:
+            del self.entries[next(iter(self.entries))]
+        return out
+
+
+_shared_diffs = _SharedDiffs()
+
+
+def _shared_comprehension_diff(
+    old: Comprehension, new: Comprehension, templates: _Templates
+) -> Wire:
+    if type(templates) is not _Templates:  # a component's inline statics: no table to share
+        return _diff_comprehension(old, new, templates)
+    return _shared_diffs.diff(old, new, templates)
 
 
 def _diff_comprehension(old: Comprehension, new: Comprehension, templates: _Templates) -> Wire:

@@ -19,6 +19,7 @@ from django.template.base import FilterExpression
 from django.template.context import Context
 
 from tether.templates.deps import NONE, Deps
+from tether.templates.memo import Sharing, current
 from tether.templates.rendered import Dynamic, Rendered, Row, Statics
 
 Changed = frozenset[str] | None
@@ -33,12 +34,23 @@ class Slot:
     it runs whenever its fragment is visited.
     """
 
-    __slots__ = ("deps", "sets", "walk")
+    __slots__ = ("deps", "sets", "shared_by", "walk")
+
+    #: Whether its renders are worth sharing between views (``memo``): those
+    #: that build subtrees (loops, branches, includes), not a lone variable,
+    #: which renders about as fast as the memo finds it.
+    SHARES = False
 
     def __init__(self, deps: Deps = NONE, *, walk: bool = False, sets: bool = False) -> None:
         self.deps = deps
         self.walk = walk
         self.sets = sets
+        #: The names its output is a function of, when known: its renders can be
+        #: shared between views (``memo``). Not for ``forloop``, one dict
+        #: changed in place from row to row.
+        self.shared_by: tuple[str, ...] | None = None
+        if self.SHARES and not (walk or sets or deps.any or "forloop" in deps.names):
+            self.shared_by = tuple(sorted(deps.names))
 
     def render(self, context: Context, prev: Dynamic | None, changed: Changed) -> Dynamic:
         raise NotImplementedError
@@ -66,6 +78,9 @@ class Fragment:
 
     def evaluate(self, context: Context, prev: Row | None, changed: Changed) -> Row:
         """The dynamics of one render; ``prev`` itself when none changed."""
+        sharing = current()
+        if sharing is not None:
+            return self._evaluate_shared(sharing, context, prev, changed)
         if prev is None or changed is None:
             return [slot.render(context, None, None) for slot in self.slots]
         out: list[Dynamic] = []
@@ -82,6 +97,30 @@ class Fragment:
             else:
                 out.append(old)
         return prev if same else out
+
+    def _evaluate_shared(
+        self, sharing: Sharing, context: Context, prev: Row | None, changed: Changed
+    ) -> Row:
+        """``evaluate``, taking each shareable slot's value from the process memo."""
+        full = prev is None or changed is None
+        out: list[Dynamic] = []
+        same = True
+        for i, slot in enumerate(self.slots):
+            old = None if prev is None or changed is None else prev[i]
+            if full or slot.walk or slot.sets or slot.deps.hit(changed):  # type: ignore[arg-type]
+                if slot.shared_by is None:
+                    value = slot.render(context, old, changed)
+                else:
+                    value = sharing.render(slot, context, old, changed)
+                if value is not old:
+                    if isinstance(value, str) and isinstance(old, str) and value == old:
+                        value = old
+                    else:
+                        same = False
+                out.append(value)
+            else:
+                out.append(old)  # type: ignore[arg-type]
+        return prev if same and prev is not None else out
 
     def render(self, context: Context, prev: Dynamic | None, changed: Changed) -> Rendered:
         old = prev if isinstance(prev, Rendered) and prev.statics is self.statics else None

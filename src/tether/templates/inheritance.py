@@ -65,6 +65,7 @@ class IncludeSlot(Slot):
     """``{% include %}``: the included template's tree, nested."""
 
     __slots__ = ("exprs", "isolated", "loader", "names", "node", "template")
+    SHARES = True
 
     def __init__(
         self,

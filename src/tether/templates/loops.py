@@ -7,9 +7,6 @@ are unchanged is reused as it is; the diff then carries only the others.
 
 from __future__ import annotations
 
-import datetime
-import decimal
-import uuid
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -19,51 +16,10 @@ from django.template.context import Context
 from tether.templates.deps import Deps
 from tether.templates.fragment import Changed, Fragment, Slot
 from tether.templates.rendered import Comprehension, Dynamic, Row
+from tether.templates.snapshot import ATOMS as _ATOMS
+from tether.templates.snapshot import same as _same
+from tether.templates.snapshot import snapshot
 from tether.templates.streamed import StreamBatch
-
-_ATOMS = (
-    str,
-    int,
-    float,
-    bool,
-    type(None),
-    decimal.Decimal,
-    datetime.date,
-    datetime.time,
-    datetime.timedelta,
-    uuid.UUID,
-    bytes,
-)
-
-
-def snapshot(item: object) -> object:
-    """A shallow copy to compare a loop item with its previous render.
-
-    Catches items replaced or changed in place at their first level; data
-    nested deeper is compared by identity (see docs/templates.md).
-    """
-    kind = type(item)
-    if kind is dict:
-        return item.copy()  # type: ignore[attr-defined]
-    if isinstance(item, _ATOMS):
-        return item
-    if isinstance(item, dict):
-        return dict(item)
-    if isinstance(item, list):
-        return list(item)
-    if isinstance(item, tuple):
-        return tuple(snapshot(part) for part in item)
-    fields = getattr(item, "__dict__", None)
-    if isinstance(fields, dict):
-        return (type(item), dict(fields))
-    return item
-
-
-def _same(a: object, b: object) -> bool:
-    try:
-        return bool(a == b)
-    except Exception:
-        return False
 
 
 def auto_key(item: object, unpack: bool) -> object:
@@ -124,6 +80,7 @@ class ForSlot(Slot):
         "sequence_deps",
         "volatile",
     )
+    SHARES = True
 
     def __init__(
         self,
@@ -158,6 +115,8 @@ class ForSlot(Slot):
         self.empty = empty
         self.key = key[0] if key is not None else None
         self.volatile = volatile
+        if volatile:  # rows that hold state between them ({% cycle %}) are never shared
+            self.shared_by = None
 
     def _items(self, values: Any) -> list[Any]:
         if values is None:

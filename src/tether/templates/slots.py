@@ -30,6 +30,7 @@ class IfSlot(Slot):
     """``{% if %}``: a nested tree for the branch taken, ``""`` when none is."""
 
     __slots__ = ("branches", "condition_deps")
+    SHARES = True
 
     def __init__(self, branches: Sequence[tuple[Any, Fragment]], condition_deps: Deps) -> None:
         deps = condition_deps
@@ -75,6 +76,7 @@ class WithSlot(Slot):
     """``{% with %}``: names bound for a nested tree; values kept between renders."""
 
     __slots__ = ("body", "exprs", "names")
+    SHARES = True
 
     def __init__(
         self, names: Sequence[str], exprs: Sequence[tuple[FilterExpression, Deps]], body: Fragment

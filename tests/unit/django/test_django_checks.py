@@ -123,3 +123,20 @@ def test_w020_locale_middleware_without_the_language_activation(settings) -> Non
     messages = check_activate()
     assert ids(messages) == ["tether.W020"]
     assert_one_sentence(messages)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [5000, {"ENTRIES": -1}, {"ENTRIES": "many"}, {"ENTRIES": True}, {"SECONDS": 0}],
+)
+def test_e005_shared_renders_limits(settings, value) -> None:
+    settings.TETHER = {"SHARED_RENDERS": value}
+    messages = check_settings()
+    assert ids(messages) == ["tether.E005"]
+    assert_one_sentence(messages)
+
+
+def test_shared_renders_off_or_partial_is_correct(settings) -> None:
+    for value in ({"ENTRIES": 0}, {"SECONDS": 0.5}, {"ENTRIES": 100, "SECONDS": 1}):
+        settings.TETHER = {"SHARED_RENDERS": value}
+        assert check_settings() == []
