@@ -41,7 +41,7 @@ _WORK = {
 class Channels:
     """Routes one connection's channel frames to its live sessions."""
 
-    __slots__ = ("_bucket", "owner", "scope", "sessions", "uploads")
+    __slots__ = ("_bucket", "_uploads", "owner", "scope", "sessions")
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
@@ -49,8 +49,15 @@ class Channels:
         self.sessions: dict[str, LiveSession] = {}
         rate = setting("RATE_LIMIT")
         self._bucket = TokenBucket(float(rate["PER_SECOND"]), int(rate["BURST"]))
-        self.uploads = UploadChannels(self.owner, self.push)
-        scope[SCOPE_KEY] = self.uploads  # the sessions' preflights sign for this connection
+        self._uploads: UploadChannels | None = None
+        scope[SCOPE_KEY] = self  # the sessions' preflights sign for this connection
+
+    @property
+    def uploads(self) -> UploadChannels:
+        """This connection's upload channels, made at its first upload: most have none."""
+        if self._uploads is None:
+            self._uploads = UploadChannels(self.owner, self.push)
+        return self._uploads
 
     # -- what a transport provides ----------------------------------------------
 
@@ -66,7 +73,8 @@ class Channels:
         if self.sessions.get(session.topic) is session:
             del self.sessions[session.topic]
             self._end_children(session)  # it ended by itself: crashed, or refused
-        self.uploads.view_closed(session.topic)  # its temporary files go with it
+        if self._uploads is not None:
+            self._uploads.view_closed(session.topic)  # its temporary files go with it
 
     def _end_children(self, parent: LiveSession) -> None:
         """A parent's non-sticky children end with it (``live/children.py``)."""
@@ -175,4 +183,6 @@ class Channels:
         self.sessions.clear()  # each one freezes, its children with it: none ends another
         for session in sessions:
             await session.close(freeze=True)
-        self.uploads.close()
+        self.scope.pop(SCOPE_KEY, None)  # the scope names this connection: no cycle left
+        if self._uploads is not None:
+            self._uploads.close()

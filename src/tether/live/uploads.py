@@ -294,7 +294,8 @@ class UploadChannels:
 
 
 def uploads_of(scope: Mapping[str, Any]) -> UploadChannels:
-    found = scope.get(SCOPE_KEY)
+    # The scope names the connection (``live/channels.py``), which makes these lazily.
+    found = getattr(scope.get(SCOPE_KEY), "uploads", None)
     if not isinstance(found, UploadChannels):
         raise EventError("this connection carries no uploads")
     return found
