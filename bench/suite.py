@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import components as bench_components
-from bench import dashboard, flood, servers, shutdown, table
+from bench import crowd, dashboard, flood, servers, shutdown, table
 from bench import longpoll as bench_longpoll
 from bench import streams as bench_streams
 from bench import uploads as bench_uploads
@@ -56,6 +56,11 @@ class Plan:
     idle_batches: int = 8  # pages join in batches, idling long enough to freeze
     flood_joins: int = 20_000  # phx_join frames one connection floods the server with
     shutdown_pages: int = 2_000  # chat pages open when the deploy sends SIGTERM
+    # The crowd: one room filled through these steps, heartbeats every
+    # crowd_heartbeat s against an idle timeout of crowd_idle_timeout s.
+    crowd_steps: tuple[int, ...] = (1_000, 5_000, 10_000)
+    crowd_heartbeat: float = 30.0
+    crowd_idle_timeout: float = 90.0
 
     @classmethod
     def full(cls) -> Plan:
@@ -104,6 +109,9 @@ class Plan:
             watchdog_ms=(0, 100, 500),
             watchdog_pages=200,
             watchdog_rounds=1,
+            crowd_steps=(500, 1_000, 2_000),
+            crowd_heartbeat=5.0,
+            crowd_idle_timeout=15.0,
         )
 
 
@@ -147,6 +155,7 @@ class Suite:
             ("memory with permessage-deflate on", self.compression),
             ("dead render throughput", self.dead_render),
             ("connect rate", self.connect_rate),
+            ("joins like a crowd into one room", self.crowd),
             ("fan-out", self.fanout),
             ("idle freezing", self.idle),
             ("watchdog overhead", self.watchdog),
@@ -691,6 +700,17 @@ class Suite:
             f"  SIGTERM with {figure['open']:,} chat pages: exit after"
             f" {figure['exit_seconds']:.1f} s, {figure['frozen']:,} frozen,"
             f" {figure['failed']} failed"
+        )
+
+    def crowd(self) -> None:
+        plan = self.plan
+        self.figures["crowd"] = crowd.measure(
+            lambda env: self.server("crowd", env),
+            self.workers,
+            plan.crowd_steps,
+            plan.crowd_heartbeat,
+            plan.crowd_idle_timeout,
+            plan.open_timeout,
         )
 
     def join_flood(self) -> None:

@@ -120,6 +120,9 @@ if os.environ.get("TETHER_WATCHDOG_MS"):
 if os.environ.get("TETHER_GC_FREEZE"):
     # "0" turns freezing after full collections off, to measure what it does.
     TETHER["GC"] = {"FREEZE": os.environ["TETHER_GC_FREEZE"] == "1", "FULL_EVERY": 600.0}
+if os.environ.get("TETHER_IDLE_TIMEOUT"):
+    # The bench's crowd step compresses time: heartbeats every 5 s against 15 s.
+    TETHER["IDLE_TIMEOUT"] = float(os.environ["TETHER_IDLE_TIMEOUT"])
 if os.environ.get("TETHER_FREEZE_IDLE_AFTER"):
     TETHER["FREEZE_IDLE_AFTER"] = float(os.environ["TETHER_FREEZE_IDLE_AFTER"])
 if os.environ.get("TETHER_LONGPOLL_FALLBACK_MS"):
