@@ -301,7 +301,9 @@ class Page(asyncio.Protocol):
             future, sent = self.request("phoenix", "heartbeat", {}, join_ref=None)
             if answered is not None:
                 future.add_done_callback(
-                    lambda f: f.cancelled() or f.exception() or answered.append(f.result()[2] - sent)
+                    lambda f: (
+                        f.cancelled() or f.exception() or answered.append(f.result()[2] - sent)
+                    )
                 )
             else:
                 future.add_done_callback(lambda f: f.cancelled() or f.exception())
