@@ -296,7 +296,7 @@ class Page(asyncio.Protocol):
         ``answered`` gets each heartbeat's round trip in seconds."""
 
         def beat() -> None:
-            if self.closed:
+            if self.closed or self.ws.state is not State.OPEN:
                 return
             future, sent = self.request("phoenix", "heartbeat", {}, join_ref=None)
             if answered is not None:
