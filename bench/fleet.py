@@ -200,8 +200,13 @@ class Fleet:
         for page in self.pages:
             if page.dropped is not None:
                 reasons[page.dropped] = reasons.get(page.dropped, 0) + 1
-        beats, self.beats = self.beats, []
-        return {"dropped": sum(reasons.values()), "reasons": reasons, "beats": beats}
+        beats, self.beats = sorted(self.beats), []
+        summary = {}
+        if beats:
+            # A summary, not the samples: the answer must fit the pipe to the orchestrator.
+            at = lambda f: beats[min(len(beats) - 1, int(f * len(beats)))]  # noqa: E731
+            summary = {"p50": at(0.5), "p99": at(0.99), "max": beats[-1], "count": len(beats)}
+        return {"dropped": sum(reasons.values()), "reasons": reasons, "beats": summary}
 
     async def _join(self, dead: wire.DeadPage | None) -> WatchedPage:
         assert dead is not None
