@@ -69,7 +69,7 @@ class HttpPool:
         """(status, set-cookie values, body) of ``GET path``."""
         async with self.slots:
             for attempt in (1, 2):
-                reused = bool(self.idle)
+                reused = attempt == 1 and bool(self.idle)  # a retry gets a fresh connection
                 conn = self.idle.pop() if reused else await self._connect()
                 try:
                     status, cookies, body, keep = await self._exchange(conn, path)

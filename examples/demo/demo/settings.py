@@ -1,4 +1,5 @@
-"""Settings of the demo site: SQLite and in-memory pub/sub, no other service."""
+"""Settings of the demo site: SQLite and in-memory pub/sub, no other service; Redis
+and PostgreSQL when TETHER_REDIS_URL and DEMO_DATABASE_URL name them (the deployed setup)."""
 
 import os
 from pathlib import Path
@@ -55,6 +56,23 @@ DATABASES = {
         "NAME": os.environ.get("DEMO_DB", str(BASE_DIR / "db.sqlite3")),
     }
 }
+if os.environ.get("DEMO_DATABASE_URL"):
+    # The deployed configuration (docs/deploy.md): PostgreSQL, e.g.
+    # postgres://postgres@127.0.0.1:5432/tether_demo; the password, if any, from the URL.
+    from urllib.parse import unquote, urlsplit
+
+    url = urlsplit(os.environ["DEMO_DATABASE_URL"])
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": url.path.lstrip("/"),
+        "USER": unquote(url.username or ""),
+        "PASSWORD": unquote(url.password or ""),
+        "HOST": url.hostname or "",
+        "PORT": str(url.port or ""),
+        # Live views query from their own event loop's thread: keep its connection.
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
+    }
 
 AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
 LOGIN_URL = "/login/"
