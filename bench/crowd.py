@@ -120,3 +120,32 @@ def measure(
     finally:
         server.stop()
     return figure
+
+
+def report_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    figure = figures.get("crowd")
+    if not figure:
+        return []
+    out = []
+    conditions = (
+        f"{figure['in_flight']} in flight, no pauses; heartbeat every"
+        f" {figure['heartbeat_seconds']:g} s, idle timeout {figure['idle_timeout_seconds']:g} s"
+    )
+    for step in figure["steps"]:
+        value = f"{step['joins_per_second'] or 0:,.0f} joins/s"
+        note = f"{step['joined']:,} in {step['seconds']:.1f} s; {conditions}"
+        failed = sum(step["errors"].values())
+        if failed:
+            note += f"; {failed} failed"
+        out.append((f"joins into one room @ {step['target']:,}", value, ">= 1,000/s", note))
+    if "dropped" in figure:
+        beats = figure.get("heartbeat_reply_ms")
+        note = f"held {figure['held_seconds']:.0f} s past the joins"
+        if beats:
+            note += f"; heartbeat reply p50 {beats['p50']:.0f} / p99 {beats['p99']:.0f} ms"
+        if figure["drop_reasons"]:
+            note += f"; {figure['drop_reasons']}"
+        out.append(("sockets dropped while the room filled", f"{figure['dropped']}", "0", note))
+    if "error" in figure:
+        out.append(("joins into one room", "short", "", figure["error"]))
+    return out

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import components as bench_components
-from bench import crowd, dashboard, flood, servers, shutdown, table
+from bench import crowd, dashboard, flood, scale_out, servers, shutdown, table
 from bench import longpoll as bench_longpoll
 from bench import streams as bench_streams
 from bench import uploads as bench_uploads
@@ -61,6 +61,9 @@ class Plan:
     crowd_steps: tuple[int, ...] = (1_000, 5_000, 10_000)
     crowd_heartbeat: float = 30.0
     crowd_idle_timeout: float = 90.0
+    # The deployed configuration: pages across two workers, broadcasts to all of them.
+    scale_pages: int = 20_000
+    scale_broadcasts: int = 10
 
     @classmethod
     def full(cls) -> Plan:
@@ -112,6 +115,8 @@ class Plan:
             crowd_steps=(500, 1_000, 2_000),
             crowd_heartbeat=5.0,
             crowd_idle_timeout=15.0,
+            scale_pages=2_000,
+            scale_broadcasts=5,
         )
 
 
@@ -157,6 +162,7 @@ class Suite:
             ("connect rate", self.connect_rate),
             ("joins like a crowd into one room", self.crowd),
             ("fan-out", self.fanout),
+            ("the chat as deployed: two workers, Redis, PostgreSQL", self.scale_out),
             ("idle freezing", self.idle),
             ("watchdog overhead", self.watchdog),
             ("checkpoint overhead", self.checkpoint),
@@ -711,6 +717,13 @@ class Suite:
             plan.crowd_heartbeat,
             plan.crowd_idle_timeout,
             plan.open_timeout,
+        )
+
+    def scale_out(self) -> None:
+        plan = self.plan
+        clients = max(self.workers, 2) if plan.scale_pages > 10_000 else self.workers
+        self.figures["scale_out"] = scale_out.measure(
+            self.db, clients, plan.scale_pages, plan.scale_broadcasts, plan.open_timeout
         )
 
     def join_flood(self) -> None:

@@ -69,9 +69,10 @@ if os.environ.get("DEMO_DATABASE_URL"):
         "PASSWORD": unquote(url.password or ""),
         "HOST": url.hostname or "",
         "PORT": str(url.port or ""),
-        # Live views query from their own event loop's thread: keep its connection.
-        "CONN_MAX_AGE": 600,
-        "CONN_HEALTH_CHECKS": True,
+        # A dead render's thread closes its connection when the request ends (each
+        # request may get a thread of its own); live views share one sync thread, and
+        # so one connection per process.
+        "CONN_MAX_AGE": 0,
     }
 
 AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
