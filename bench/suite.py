@@ -112,10 +112,10 @@ class Plan:
             watchdog_ms=(0, 100, 500),
             watchdog_pages=200,
             watchdog_rounds=1,
-            crowd_steps=(500, 1_000, 2_000),
+            crowd_steps=(400, 800, 1_600),
             crowd_heartbeat=5.0,
             crowd_idle_timeout=15.0,
-            scale_pages=2_000,
+            scale_pages=1_000,
             scale_broadcasts=5,
         )
 
