@@ -166,15 +166,20 @@ class Fleet:
         async def arrive() -> None:
             nonlocal joined
             async with slots:
+                page: WatchedPage | None = None
                 try:
                     dead = await wire.dead_render(pool, self.base, path)
                     page = await self._connect(wire.socket_path(dead), dead.cookie)
                     page.beat_every(heartbeat, self.beats)
-                    self.pages.append(page)
+                    self.pages.append(page)  # kept from here: a drop mid-join counts
                     await wire.join(page, dead)
                     joined += 1
                 except Exception as exc:
                     _count_error(errors, exc)
+                    if page is not None and page.dropped is None:  # refused, not dropped
+                        page.close()
+                        if page in self.pages:
+                            self.pages.remove(page)
                 state["done"] += 1
 
         started = time.perf_counter()
