@@ -143,7 +143,7 @@ class Presence:
             stored_key, meta = removed
             await self._emit(topic, PresenceDiff(leaves={stored_key: [meta]}))
 
-    def wait(self, topic: str) -> float:
+    def interval(self, topic: str) -> float:
         """Seconds between two diffs on ``topic``: the period, longer in a big room."""
         wait = self.broadcast_period
         if self.updates_per_second:
@@ -151,7 +151,7 @@ class Presence:
         return wait
 
     async def _emit(self, topic: str, diff: PresenceDiff) -> None:
-        if self.wait(topic) <= 0:
+        if self.interval(topic) <= 0:
             await self.pubsub.broadcast(topic, diff)
             return
         pending = self._pending.setdefault(topic, PresenceDiff())
@@ -178,7 +178,7 @@ class Presence:
 
     async def _flush_later(self, topic: str) -> None:
         try:
-            await asyncio.sleep(self.wait(topic))
+            await asyncio.sleep(self.interval(topic))
         finally:
             self._flushers.pop(topic, None)
         await self._flush(topic)

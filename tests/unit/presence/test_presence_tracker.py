@@ -149,7 +149,7 @@ async def test_a_small_room_hears_of_a_join_within_the_broadcast_period(ps: Memo
         await presence.track("room:small", "ann", {})
         await asyncio.sleep(0.2)
         assert [sorted(d.joins) for d in diffs(seen)] == [["ann"]]
-        assert presence.wait("room:small") == 0.05
+        assert presence.interval("room:small") == 0.05
     finally:
         await presence.close()
 
