@@ -142,7 +142,7 @@ def report_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         beats = figure.get("heartbeat_reply_ms")
         note = f"held {figure['held_seconds']:.0f} s past the joins"
         if beats:
-            note += f"; heartbeat reply p50 {beats['p50']:.0f} / p99 {beats['p99']:.0f} ms"
+            note += f"; heartbeat reply p50 {beats['p50']:.1f} / p99 {beats['p99']:.0f} ms"
         if figure["drop_reasons"]:
             note += f"; {figure['drop_reasons']}"
         out.append(("sockets dropped while the room filled", f"{figure['dropped']}", "0", note))
