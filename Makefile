@@ -9,7 +9,7 @@ DEMO := examples/demo
 # (256 KiB), so a huge frame is refused before it is buffered (docs/security.md).
 UVICORN_FLAGS := --loop uvloop --http httptools --ws websockets-sansio --ws-per-message-deflate false --ws-max-size 327680 --no-access-log
 
-.PHONY: demo test lint bench install chromium redis clean lock fuzz docs docs-images
+.PHONY: demo test lint bench install chromium redis postgres clean lock fuzz docs docs-images
 
 install: $(VENV)/.installed $(VENDOR)/.installed
 
@@ -47,12 +47,25 @@ redis:
 	  sleep 1; \
 	fi
 
+# PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) for the scale-out test and bench
+# step: the deployed configuration keeps the chat there. Started if installed, else a clear stop.
+PG_READY := $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1).close()"
+postgres:
+	@if ! $(PG_READY) 2>/dev/null; then \
+	  if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then \
+	    echo "starting PostgreSQL on 127.0.0.1:5432"; \
+	    pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start || true; \
+	    sleep 2; \
+	  fi; \
+	fi
+	@$(PG_READY) 2>/dev/null || { echo "PostgreSQL is missing: nothing listens on 127.0.0.1:5432. The scale-out test needs it (user postgres, trust auth): install Debian's postgresql and start it."; exit 1; }
+
 lint: install
 	$(BIN)/ruff check src tests examples bench
 	$(BIN)/ruff format --check src tests examples bench
 	PYTHONPATH=examples/demo $(BIN)/mypy
 
-test: install chromium redis lint
+test: install chromium redis postgres lint
 	$(BIN)/pytest -q
 
 # The protocol fuzzer for longer than the 45 s of `make test`: FUZZ_SECONDS=3600 make fuzz.

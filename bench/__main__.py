@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         default="",
         help="comma-separated steps to run (table, streams, client_js, memory, echo, dead_render,"
-        " connect_rate, fanout, idle, watchdog, checkpoint, join_flood, telemetry, upload);"
+        " connect_rate, crowd, fanout, scale_out, idle, watchdog, checkpoint, join_flood,"
+        " telemetry, upload);"
         " the results file gets an -only suffix",
     )
     args = parser.parse_args(argv)

@@ -18,12 +18,12 @@ import asyncio
 import gc
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import tracemalloc
 from pathlib import Path
 from typing import Any
+
+from bench import servers
 
 COUNT = 100
 PAGES = 20
@@ -151,20 +151,7 @@ GOALS = {"click": "only that component's values"}
 
 def measure(root: Path) -> dict[str, Any]:
     """Run this module in a child process with the demo's settings."""
-    paths = [str(root / "src"), str(root / "examples" / "demo"), str(root)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.components"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench.components failed: {done.stderr[-2000:]}")
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
+    return servers.run_step("bench.components", root=root)
 
 
 def report_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:

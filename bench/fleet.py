@@ -75,6 +75,7 @@ class Fleet:
         self.pages: list[WatchedPage] = []
         self.deads: list[wire.DeadPage] = []
         self.heartbeat_task: asyncio.Task[None] | None = None
+        self.beats: list[float] = []  # heartbeat round trips (seconds) of crowd pages
 
     # -- opening pages ---------------------------------------------------------
 
@@ -146,6 +147,71 @@ class Fleet:
             "started": started,
             "ended": ended,
         }
+
+    async def crowd(
+        self, path: str, count: int, in_flight: int, heartbeat: float, within: float = 600.0
+    ) -> dict[str, Any]:
+        """Pages arrive as a crowd does: ``in_flight`` of them at once, each a dead
+        render, a socket and a join, the next starting as soon as one is done (no
+        batches). Each page sends a heartbeat every ``heartbeat`` seconds from the
+        moment its socket opens, as ``phoenix.js`` does, and is kept even if it
+        later drops (``drops`` counts those)."""
+        errors: dict[str, int] = {}
+        state = {"phase": "crowd", "done": 0, "count": count}
+        reporter = asyncio.create_task(self._report(state))
+        pool = wire.HttpPool(self.host, self.port, in_flight)
+        slots = asyncio.Semaphore(in_flight)
+        joined = 0
+
+        async def arrive() -> None:
+            nonlocal joined
+            async with slots:
+                page: WatchedPage | None = None
+                try:
+                    dead = await wire.dead_render(pool, self.base, path)
+                    page = await self._connect(wire.socket_path(dead), dead.cookie)
+                    page.beat_every(heartbeat, self.beats)
+                    self.pages.append(page)  # kept from here: a drop mid-join counts
+                    await wire.join(page, dead)
+                    joined += 1
+                except Exception as exc:
+                    _count_error(errors, exc)
+                    if page is not None and page.dropped is None:  # refused, not dropped
+                        page.close()
+                        if page in self.pages:
+                            self.pages.remove(page)
+                state["done"] += 1
+
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(within):
+                await asyncio.gather(*(arrive() for _ in range(count)))
+        except TimeoutError:
+            _count_error(errors, TimeoutError(f"crowd unfinished after {within:.0f}s"))
+        finally:
+            reporter.cancel()
+            pool.close()
+        return {
+            "joined": joined,
+            "open": sum(not p.closed for p in self.pages),
+            "errors": errors,
+            "started": started,
+            "ended": time.perf_counter(),
+        }
+
+    async def drops(self) -> dict[str, Any]:
+        """Pages the server closed, by its close reason, and the heartbeats' round trips."""
+        reasons: dict[str, int] = {}
+        for page in self.pages:
+            if page.dropped is not None:
+                reasons[page.dropped] = reasons.get(page.dropped, 0) + 1
+        beats, self.beats = sorted(self.beats), []
+        summary = {}
+        if beats:
+            # A summary, not the samples: the answer must fit the pipe to the orchestrator.
+            at = lambda f: beats[min(len(beats) - 1, int(f * len(beats)))]  # noqa: E731
+            summary = {"p50": at(0.5), "p99": at(0.99), "max": beats[-1], "count": len(beats)}
+        return {"dropped": sum(reasons.values()), "reasons": reasons, "beats": summary}
 
     async def _join(self, dead: wire.DeadPage | None) -> WatchedPage:
         assert dead is not None

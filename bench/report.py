@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.components import report_rows as component_rows
+from bench.crowd import report_rows as crowd_rows
 from bench.longpoll import report_rows as longpoll_rows
+from bench.scale_out import report_rows as scale_out_rows
 from bench.shared import report_rows as shared_rows
 from bench.streams import report_rows as stream_rows
 from bench.uploads import report_rows as upload_rows
@@ -95,6 +97,8 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         out.append((f"fan-out @ {step['open']:,}", value, goal, note))
     if not fanout.get("steps"):
         out.append(("fan-out", NA, GOALS["fanout_10000"], fanout.get("error", "not run")))
+    out += crowd_rows(figures)
+    out += scale_out_rows(figures)
 
     deflate = figures.get("compression", {})
     if deflate.get("per_page_bytes"):

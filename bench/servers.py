@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -56,6 +60,25 @@ def echo_server(db: DemoDatabase) -> ServerProcess:
     """The echo app under the same ``ServerProcess`` flags as the demo."""
     log = db.logs / "echo.log"
     return ServerProcess("bench.echo_app:app", cwd=ROOT, log=log).start()
+
+
+def run_step(module: str, *args: str, root: Path = ROOT, timeout: float = 600.0) -> dict[str, Any]:
+    """Run ``python -m module args`` in a child process with the demo's settings on the
+    path, and return the JSON object it prints: a step measured in a fresh heap."""
+    paths = [str(root / "src"), str(root / "examples" / "demo"), str(root)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} failed: {done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
 
 
 def log_tail(server: ServerProcess, lines: int = 20) -> str:

@@ -19,12 +19,13 @@ import asyncio
 import gc
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import tracemalloc
 from pathlib import Path
 from typing import Any
+
+from bench import servers
 
 ROWS = 1000
 PAGES = 20
@@ -161,20 +162,7 @@ GOALS = {"insert": "< 300 B", "chat": "streamed <= empty + 2 KiB"}
 
 def measure(db_path: Path, root: Path) -> dict[str, Any]:
     """Run this module in a child process against the bench's database."""
-    paths = [str(root / "src"), str(root / "examples" / "demo"), str(root)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.streams", str(db_path)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench.streams failed: {done.stderr[-2000:]}")
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
+    return servers.run_step("bench.streams", str(db_path), root=root)
 
 
 def report_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import components as bench_components
-from bench import dashboard, flood, servers, shutdown, table
+from bench import crowd, dashboard, flood, scale_out, servers, shutdown, table
 from bench import longpoll as bench_longpoll
 from bench import shared as bench_shared
 from bench import streams as bench_streams
@@ -57,6 +57,14 @@ class Plan:
     idle_batches: int = 8  # pages join in batches, idling long enough to freeze
     flood_joins: int = 20_000  # phx_join frames one connection floods the server with
     shutdown_pages: int = 2_000  # chat pages open when the deploy sends SIGTERM
+    # The crowd: one room filled through these steps, heartbeats every
+    # crowd_heartbeat s against an idle timeout of crowd_idle_timeout s.
+    crowd_steps: tuple[int, ...] = (1_000, 5_000, 10_000)
+    crowd_heartbeat: float = 30.0
+    crowd_idle_timeout: float = 90.0
+    # The deployed configuration: pages across two workers, broadcasts to all of them.
+    scale_pages: int = 20_000
+    scale_broadcasts: int = 10
 
     @classmethod
     def full(cls) -> Plan:
@@ -105,6 +113,11 @@ class Plan:
             watchdog_ms=(0, 100, 500),
             watchdog_pages=200,
             watchdog_rounds=1,
+            crowd_steps=(400, 800, 1_600),
+            crowd_heartbeat=5.0,
+            crowd_idle_timeout=15.0,
+            scale_pages=1_000,
+            scale_broadcasts=5,
         )
 
 
@@ -149,7 +162,9 @@ class Suite:
             ("memory with permessage-deflate on", self.compression),
             ("dead render throughput", self.dead_render),
             ("connect rate", self.connect_rate),
+            ("joins like a crowd into one room", self.crowd),
             ("fan-out", self.fanout),
+            ("the chat as deployed: two workers, Redis, PostgreSQL", self.scale_out),
             ("idle freezing", self.idle),
             ("watchdog overhead", self.watchdog),
             ("checkpoint overhead", self.checkpoint),
@@ -696,6 +711,24 @@ class Suite:
             f"  SIGTERM with {figure['open']:,} chat pages: exit after"
             f" {figure['exit_seconds']:.1f} s, {figure['frozen']:,} frozen,"
             f" {figure['failed']} failed"
+        )
+
+    def crowd(self) -> None:
+        plan = self.plan
+        self.figures["crowd"] = crowd.measure(
+            lambda env: self.server("crowd", env),
+            self.workers,
+            plan.crowd_steps,
+            plan.crowd_heartbeat,
+            plan.crowd_idle_timeout,
+            plan.open_timeout,
+        )
+
+    def scale_out(self) -> None:
+        plan = self.plan
+        clients = max(self.workers, 2) if plan.scale_pages > 10_000 else self.workers
+        self.figures["scale_out"] = scale_out.measure(
+            self.db, clients, plan.scale_pages, plan.scale_broadcasts, plan.open_timeout
         )
 
     def join_flood(self) -> None:

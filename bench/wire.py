@@ -69,7 +69,7 @@ class HttpPool:
         """(status, set-cookie values, body) of ``GET path``."""
         async with self.slots:
             for attempt in (1, 2):
-                reused = bool(self.idle)
+                reused = attempt == 1 and bool(self.idle)  # a retry gets a fresh connection
                 conn = self.idle.pop() if reused else await self._connect()
                 try:
                     status, cookies, body, keep = await self._exchange(conn, path)
@@ -191,6 +191,11 @@ class Page(asyncio.Protocol):
         self.watch: bytes | None = None
         self.arrived: float | None = None
         self.closed = False
+        # Why the server closed the page (its close frame), None while open or when
+        # this side closed it: a dropped page is one the server closed.
+        self.dropped: str | None = None
+        self._closing = False
+        self._beat: asyncio.TimerHandle | None = None
         self._fragments: list[bytes] = []
 
     # -- asyncio.Protocol --------------------------------------------------------
@@ -221,6 +226,12 @@ class Page(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        if self._beat is not None:
+            self._beat.cancel()
+            self._beat = None
+        if not self._closing:
+            rcvd = self.ws.close_rcvd
+            self.dropped = f"{rcvd.code} {rcvd.reason}" if rcvd is not None else f"lost: {exc}"
         error = ProtocolError(f"connection lost: {exc or 'closed by the server'}")
         if not self.opened.done():
             self.opened.set_exception(error)
@@ -279,7 +290,33 @@ class Page(asyncio.Protocol):
         if not self.closed:
             self.send_frame([None, str(next(self.refs)), "phoenix", "heartbeat", {}])
 
+    def beat_every(self, seconds: float, answered: list[float] | None = None) -> None:
+        """A heartbeat every ``seconds`` from now on, as ``phoenix.js`` does from the
+        moment its socket opens (a timer per page, not one pass over all of them).
+        ``answered`` gets each heartbeat's round trip in seconds."""
+
+        def beat() -> None:
+            if self.closed or self.ws.state is not State.OPEN:
+                return
+            future, sent = self.request("phoenix", "heartbeat", {}, join_ref=None)
+            if answered is not None:
+                future.add_done_callback(
+                    lambda f: (
+                        f.cancelled() or f.exception() or answered.append(f.result()[2] - sent)
+                    )
+                )
+            else:
+                future.add_done_callback(lambda f: f.cancelled() or f.exception())
+            self._beat = loop.call_later(seconds, beat)
+
+        loop = asyncio.get_running_loop()
+        self._beat = loop.call_later(seconds, beat)
+
     def close(self) -> None:
+        self._closing = True
+        if self._beat is not None:
+            self._beat.cancel()
+            self._beat = None
         if self.transport is None or self.closed:
             return
         if self.ws.state is State.OPEN:

@@ -19,7 +19,9 @@ T = TypeVar("T")
 DEFAULTS: dict[str, Any] = {
     "PUBSUB": {"BACKEND": "tether.pubsub.memory.MemoryPubSub", "OPTIONS": {}},
     "STATE": {"BACKEND": "tether.state.memory.MemoryStateStore", "OPTIONS": {"TTL": 3600}},
-    # Presence heartbeats across processes: HEARTBEAT_INTERVAL, HEARTBEAT_TTL (seconds).
+    # Presence heartbeats across processes: HEARTBEAT_INTERVAL, HEARTBEAT_TTL (seconds);
+    # BROADCAST_PERIOD (0.5 s) gathers joins and leaves into one diff per topic, and
+    # UPDATES_PER_SECOND (1000) makes a big room wait longer (docs/presence.md).
     "PRESENCE": {"OPTIONS": {}},
     # Where the live view's HTML is placed in a full page.
     "LAYOUT": "tether/layout.html",

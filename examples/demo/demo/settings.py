@@ -1,4 +1,5 @@
-"""Settings of the demo site: SQLite and in-memory pub/sub, no other service."""
+"""Settings of the demo site: SQLite and in-memory pub/sub, no other service; Redis
+and PostgreSQL when TETHER_REDIS_URL and DEMO_DATABASE_URL name them (the deployed setup)."""
 
 import os
 from pathlib import Path
@@ -56,6 +57,24 @@ DATABASES = {
         "NAME": os.environ.get("DEMO_DB", str(BASE_DIR / "db.sqlite3")),
     }
 }
+if os.environ.get("DEMO_DATABASE_URL"):
+    # The deployed configuration (docs/deploy.md): PostgreSQL, e.g.
+    # postgres://postgres@127.0.0.1:5432/tether_demo; the password, if any, from the URL.
+    from urllib.parse import unquote, urlsplit
+
+    url = urlsplit(os.environ["DEMO_DATABASE_URL"])
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": url.path.lstrip("/"),
+        "USER": unquote(url.username or ""),
+        "PASSWORD": unquote(url.password or ""),
+        "HOST": url.hostname or "",
+        "PORT": str(url.port or ""),
+        # A dead render's thread closes its connection when the request ends (each
+        # request may get a thread of its own); live views share one sync thread, and
+        # so one connection per process.
+        "CONN_MAX_AGE": 0,
+    }
 
 AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
 LOGIN_URL = "/login/"
@@ -121,6 +140,9 @@ if os.environ.get("TETHER_WATCHDOG_MS"):
 if os.environ.get("TETHER_GC_FREEZE"):
     # "0" turns freezing after full collections off, to measure what it does.
     TETHER["GC"] = {"FREEZE": os.environ["TETHER_GC_FREEZE"] == "1", "FULL_EVERY": 600.0}
+if os.environ.get("TETHER_IDLE_TIMEOUT"):
+    # The bench's crowd step compresses time: heartbeats every 5 s against 15 s.
+    TETHER["IDLE_TIMEOUT"] = float(os.environ["TETHER_IDLE_TIMEOUT"])
 if os.environ.get("TETHER_FREEZE_IDLE_AFTER"):
     TETHER["FREEZE_IDLE_AFTER"] = float(os.environ["TETHER_FREEZE_IDLE_AFTER"])
 if os.environ.get("TETHER_LONGPOLL_FALLBACK_MS"):

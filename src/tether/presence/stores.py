@@ -18,8 +18,10 @@ from tether.pubsub.redis import RedisPubSub
 
 MEMORY: Final = "tether.presence.memory.MemoryPresenceStore"
 REDIS: Final = "tether.presence.redis.RedisPresenceStore"
-# Presence's own option; every other one in OPTIONS goes to the store.
+# Presence's own options; every other one in OPTIONS goes to the store.
 BROADCAST_PERIOD: Final = "broadcast_period"
+UPDATES_PER_SECOND: Final = "updates_per_second"
+OWN_OPTIONS: Final = (BROADCAST_PERIOD, UPDATES_PER_SECOND)
 
 
 def default_backend(pubsub: PubSub) -> str:
@@ -33,7 +35,7 @@ def build_store(pubsub: PubSub, config: dict[str, Any] | None = None) -> Presenc
     Without ``BACKEND`` the store follows ``pubsub`` (``default_backend``).
     """
     config = config or {}
-    store_options = {k: v for k, v in options(config).items() if k != BROADCAST_PERIOD}
+    store_options = {k: v for k, v in options(config).items() if k not in OWN_OPTIONS}
     backend = config.get("BACKEND") or default_backend(pubsub)
     return build(
         {"BACKEND": backend, "OPTIONS": store_options},

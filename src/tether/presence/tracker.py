@@ -4,6 +4,18 @@
 ``PresenceDiff`` payloads through pub/sub; a ``PresenceStore`` holds the
 entries themselves. Unless given one, it builds the store that follows the
 pub/sub backend (``tether.presence.stores``).
+
+Coalescing. Every diff on a topic makes each view of the topic in this
+process render its roster again, so the cost of one diff grows with the
+room. Broadcasting each join would cost N views times N joins when a room of
+N fills up. Joins and leaves are therefore gathered per topic and broadcast
+as one diff, at most every ``broadcast_period`` seconds, and, in a big room,
+at most ``updates_per_second`` view updates per second: a topic with S local
+subscribers waits S / ``updates_per_second`` seconds between diffs. The
+work per second then stays flat however big the room gets, and a joiner's
+share of it does not grow with the room; a big room sees its roster a few
+seconds late instead. A tab that comes and goes within one wait is never
+announced.
 """
 
 from __future__ import annotations
@@ -50,6 +62,7 @@ class Presence:
         heartbeat_interval: float = 5.0,
         heartbeat_ttl: float = 20.0,
         broadcast_period: float = 0.0,
+        updates_per_second: float | None = None,
     ) -> None:
         self.pubsub = pubsub
         if store is None:
@@ -63,8 +76,9 @@ class Presence:
         # With a period, joins and leaves are gathered and broadcast as one diff
         # per topic: N people arriving cost each view a few diffs, not N.
         self.broadcast_period = broadcast_period
+        self.updates_per_second = updates_per_second
         self._pending: dict[str, PresenceDiff] = {}
-        self._flusher: asyncio.Task[None] | None = None
+        self._flushers: dict[str, asyncio.Task[None]] = {}  # topic -> its wait
 
     async def start(self) -> None:
         """Start the pub/sub and the store (heartbeats for Redis). Idempotent."""
@@ -89,11 +103,12 @@ class Presence:
                     await self.untrack(track.topic, track.key, ref)
                 except Exception as exc:
                     logger.warning("could not untrack %r on close: %s", track.topic, exc)
-            flusher, self._flusher = self._flusher, None
-            if flusher is not None:
+            flushers, self._flushers = self._flushers, {}
+            for flusher in flushers.values():
                 flusher.cancel()
-                await asyncio.gather(flusher, return_exceptions=True)
-            await self._flush()
+            await asyncio.gather(*flushers.values(), return_exceptions=True)
+            for topic in list(self._pending):
+                await self._flush(topic)
             await self.store.close()
         self._closed = True
         self._tracks.clear()
@@ -128,8 +143,15 @@ class Presence:
             stored_key, meta = removed
             await self._emit(topic, PresenceDiff(leaves={stored_key: [meta]}))
 
+    def interval(self, topic: str) -> float:
+        """Seconds between two diffs on ``topic``: the period, longer in a big room."""
+        wait = self.broadcast_period
+        if self.updates_per_second:
+            wait = max(wait, self.pubsub.subscriber_count(topic) / self.updates_per_second)
+        return wait
+
     async def _emit(self, topic: str, diff: PresenceDiff) -> None:
-        if self.broadcast_period <= 0:
+        if self.interval(topic) <= 0:
             await self.pubsub.broadcast(topic, diff)
             return
         pending = self._pending.setdefault(topic, PresenceDiff())
@@ -149,25 +171,26 @@ class Presence:
             left = [m for m in metas if m.get(PRESENCE_REF) not in announced]
             if left:
                 pending.leaves.setdefault(key, []).extend(left)
-        if self._flusher is None:
-            self._flusher = asyncio.get_running_loop().create_task(self._flush_later())
+        if topic not in self._flushers:
+            self._flushers[topic] = asyncio.get_running_loop().create_task(
+                self._flush_later(topic), name=f"tether presence {topic}"
+            )
 
-    async def _flush_later(self) -> None:
+    async def _flush_later(self, topic: str) -> None:
         try:
-            await asyncio.sleep(self.broadcast_period)
+            await asyncio.sleep(self.interval(topic))
         finally:
-            self._flusher = None
-        await self._flush()
+            self._flushers.pop(topic, None)
+        await self._flush(topic)
 
-    async def _flush(self) -> None:
-        pending, self._pending = self._pending, {}
-        for topic, diff in pending.items():
-            if not diff.joins and not diff.leaves:
-                continue
-            try:
-                await self.pubsub.broadcast(topic, diff)
-            except Exception as exc:
-                logger.warning("presence diff for %r lost: %r", topic, exc)
+    async def _flush(self, topic: str) -> None:
+        diff = self._pending.pop(topic, None)
+        if diff is None or (not diff.joins and not diff.leaves):
+            return
+        try:
+            await self.pubsub.broadcast(topic, diff)
+        except Exception as exc:
+            logger.warning("presence diff for %r lost: %r", topic, exc)
 
     async def untrack_owner(self, owner: object) -> None:
         """Untrack every entry ``owner`` tracked (a view leaving)."""

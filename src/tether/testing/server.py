@@ -60,8 +60,10 @@ class ServerProcess:
         env: dict[str, str] | None = None,
         port: int | None = None,
         log: Path | None = None,
+        workers: int = 1,
     ) -> None:
         self.app = app
+        self.workers = workers  # more than 1: uvicorn's worker processes share the port
         self.cwd = cwd
         self.env = {**os.environ, **(env or {})}
         self.port = port or free_port()
@@ -89,6 +91,8 @@ class ServerProcess:
         # save (bench/README.md). TETHER_UVICORN_DEFLATE=1 measures the other way.
         deflate = self.env.get("TETHER_UVICORN_DEFLATE") == "1"
         cmd += ["--ws-per-message-deflate", "true" if deflate else "false"]
+        if self.workers > 1:
+            cmd += ["--workers", str(self.workers)]
         if self.log is None:
             self.process = subprocess.Popen(
                 cmd, cwd=self.cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
@@ -109,6 +113,20 @@ class ServerProcess:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"server did not listen on {self.port} within {timeout}s")
+
+    def worker_pids(self) -> list[int]:
+        """The processes serving requests: uvicorn's workers, or the server itself."""
+        if self.workers <= 1:
+            return [self.pid]
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        pids = []
+        for child in map(int, children):
+            try:  # spawned workers; the supervisor's resource tracker is none
+                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    pids.append(child)
+            except OSError:
+                continue
+        return pids
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> None:
         process, self.process = self.process, None

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 import tether.presence as presence_module
@@ -120,3 +122,43 @@ async def test_after_close_leaving_is_a_no_op_and_tracking_refuses(ps: MemoryPub
     await presence.untrack_owner("view-a")
     with pytest.raises(PubSubClosed):
         await presence.track("t", "ann", {})
+
+
+async def test_a_join_storm_into_a_big_room_reaches_its_views_as_one_diff(ps: MemoryPubSub) -> None:
+    presence = Presence(ps, broadcast_period=0.01, updates_per_second=1000)
+    seen: list[Message] = []
+    await ps.subscribe("room:big", seen.append)
+    for _ in range(299):  # 300 views of the room in this process: one diff per 0.3 s
+        await ps.subscribe("room:big", lambda message: None)
+    try:
+        for n in range(100):
+            await presence.track("room:big", f"user{n:03d}", {"n": n})
+        await asyncio.sleep(0.6)
+        got = diffs(seen)
+        assert len(got) == 1
+        assert sorted(got[0].joins) == [f"user{n:03d}" for n in range(100)]
+    finally:
+        await presence.close()
+
+
+async def test_a_small_room_hears_of_a_join_within_the_broadcast_period(ps: MemoryPubSub) -> None:
+    presence = Presence(ps, broadcast_period=0.05, updates_per_second=1000)
+    seen: list[Message] = []
+    await ps.subscribe("room:small", seen.append)
+    try:
+        await presence.track("room:small", "ann", {})
+        await asyncio.sleep(0.2)
+        assert [sorted(d.joins) for d in diffs(seen)] == [["ann"]]
+        assert presence.interval("room:small") == 0.05
+    finally:
+        await presence.close()
+
+
+async def test_a_tab_that_leaves_as_presence_closes_is_never_announced(ps: MemoryPubSub) -> None:
+    presence = Presence(ps, broadcast_period=60.0)
+    seen: list[Message] = []
+    await ps.subscribe("room:1", seen.append)
+    await presence.track("room:1", "ann", {}, owner="view-a")
+    await presence.close()
+    # Closing untracks ann within the same wait as her join: one diff would cancel out.
+    assert diffs(seen) == []

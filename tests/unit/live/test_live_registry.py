@@ -1,0 +1,107 @@
+"""The idle sweeper: quiet sockets close, sockets kept waiting by a busy server do not.
+
+A busy server is modelled as the real one is busy: waves of work (a big
+room's re-renders) fill the event loop's queue, so a frame the client sent
+on time is handled only after the wave ahead of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from tether.live.registry import Registry
+from tether.live.session import LiveSession
+
+IDLE_TIMEOUT = 0.6
+BEAT_EVERY = 0.1
+WAVE = 20  # callbacks of 50 ms: a second of work ahead of every frame
+BUSY_FOR = 3.0
+
+
+class Client:
+    """What the registry sees of a socket, fed by a client's heartbeats."""
+
+    def __init__(self) -> None:
+        self.last_seen = time.monotonic()
+        self.sessions: dict[str, LiveSession] = {}
+        self.closed: tuple[int, str] | None = None
+        self.handled = 0
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        self.closed = (code, reason)
+
+    def frame_handled(self) -> None:
+        self.last_seen = time.monotonic()
+        self.handled += 1
+
+
+@pytest.fixture
+def registry(settings: Any) -> Registry:
+    settings.TETHER = {**settings.TETHER, "IDLE_TIMEOUT": IDLE_TIMEOUT}
+    registry = Registry()
+    registry.TICK = 0.1
+    registry.SWEEP_EVERY = 0.2
+    return registry
+
+
+async def _busy(seconds: float) -> None:
+    """Waves of blocking work, each queued ahead of whatever arrives meanwhile."""
+    loop = asyncio.get_running_loop()
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        for _ in range(WAVE):
+            loop.call_soon(time.sleep, 0.05)
+        await asyncio.sleep(0)
+
+
+async def _beating(client: Client) -> None:
+    """A heartbeat on time every BEAT_EVERY s; the server handles it when it can."""
+    loop = asyncio.get_running_loop()
+    while True:
+        await asyncio.sleep(BEAT_EVERY)
+        loop.call_soon(client.frame_handled)
+
+
+async def test_a_socket_whose_heartbeats_arrive_while_the_server_is_busy_is_not_closed(
+    registry: Registry,
+) -> None:
+    client = Client()
+    registry.add(client)
+    beats = asyncio.create_task(_beating(client))
+    try:
+        await _busy(BUSY_FOR)
+        await asyncio.sleep(3 * registry.SWEEP_EVERY)  # sweeps after the busy spell too
+        assert client.handled > 0
+        assert client.closed is None
+    finally:
+        beats.cancel()
+        await registry.close_all()
+
+
+async def test_a_silent_socket_is_closed_after_the_idle_timeout_even_after_a_busy_spell(
+    registry: Registry,
+) -> None:
+    client = Client()
+    registry.add(client)
+    try:
+        await _busy(1.0)
+        await asyncio.sleep(IDLE_TIMEOUT + 2 * registry.SWEEP_EVERY + 2 * registry.TICK)
+        assert client.closed == (1001, f"no heartbeat for {IDLE_TIMEOUT:g}s")
+    finally:
+        await registry.close_all()
+
+
+async def test_a_silent_socket_is_closed_after_the_idle_timeout(registry: Registry) -> None:
+    client = Client()
+    registry.add(client)
+    try:
+        await asyncio.sleep(IDLE_TIMEOUT / 2)
+        assert client.closed is None
+        await asyncio.sleep(IDLE_TIMEOUT / 2 + 2 * registry.SWEEP_EVERY + 2 * registry.TICK)
+        assert client.closed == (1001, f"no heartbeat for {IDLE_TIMEOUT:g}s")
+    finally:
+        await registry.close_all()
