@@ -41,10 +41,9 @@ def browser_key(csrf_secret: str) -> str:
     return salted_hmac(BROWSER_SALT, csrf_secret, algorithm="sha256").hexdigest()[:32]
 
 
-def same_browser(token: SessionToken, csrf_secret: str | None) -> bool:
-    return csrf_secret is not None and constant_time_compare(
-        token.browser, browser_key(csrf_secret)
-    )
+def same_browser(browser: str, csrf_secret: str | None) -> bool:
+    """Was a token whose ``browser`` is this signed for the browser with this CSRF secret?"""
+    return csrf_secret is not None and constant_time_compare(browser, browser_key(csrf_secret))
 
 
 def sign_session(token: SessionToken) -> str:

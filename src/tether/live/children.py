@@ -33,11 +33,10 @@ from django.utils.module_loading import import_string
 
 from tether import protocol, tokens
 from tether.conf import setting
-from tether.django import auth
 from tether.django.views import user_id
 from tether.errors import InvalidToken, JoinRefused
 from tether.family import Placement
-from tether.live.join import Admission, admit
+from tether.live.join import Admission, admit, browser_request
 from tether.view import LiveView
 
 if TYPE_CHECKING:
@@ -75,17 +74,7 @@ async def admit_view(session: LiveSession, payload: Any) -> Admission:
     except InvalidToken as exc:
         logger.info("child join on %s refused: %s", session.topic, exc)
         raise _refuse(protocol.REASON_STALE) from None
-    request = auth.build_request(session.scope, token.url)
-    await auth.load_session_and_user(request)
-    params = payload.get(protocol.PARAMS)
-    csrf = params.get(protocol.CSRF_PARAM) if isinstance(params, dict) else None
-    if not await auth.csrf_token_valid(request, csrf or session.scope.get("tether.csrf_token")):
-        raise _refuse(protocol.REASON_UNAUTHORIZED)
-    if not tokens.same_browser(
-        tokens.SessionToken(token.view, element_id, token.user_id, token.browser),
-        request.META.get("CSRF_COOKIE"),
-    ):
-        raise _refuse(protocol.REASON_STALE)
+    request = await browser_request(session.scope, session.topic, token.url, payload, token.browser)
     if user_id(request.user) != token.user_id:
         raise _refuse(protocol.REASON_UNAUTHORIZED)
     view_cls = import_string(token.view)  # signed by us: names a class we rendered

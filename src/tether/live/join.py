@@ -99,6 +99,25 @@ def _refuse(reason: str) -> JoinRefused:
     return JoinRefused({protocol.REASON: reason})
 
 
+async def browser_request(
+    scope: dict[str, Any], topic: str, url: str, payload: dict[str, Any], browser: str
+) -> HttpRequest:
+    """The join's request, made as its page's was: the URL, the session and user of
+    the handshake's cookies. Refused without a valid CSRF token, or when the page's
+    tokens were signed for another browser (reloading gives this one its own page)."""
+    request = auth.build_request(scope, url)
+    await auth.load_session_and_user(request)
+    params = payload.get(protocol.PARAMS)
+    csrf = params.get(protocol.CSRF_PARAM) if isinstance(params, dict) else None
+    if not await auth.csrf_token_valid(request, csrf or scope.get("tether.csrf_token")):
+        logger.info("join on %s refused: CSRF token missing or wrong", topic)
+        raise _refuse(protocol.REASON_UNAUTHORIZED)
+    if not tokens.same_browser(browser, request.META.get("CSRF_COOKIE")):
+        logger.info("join on %s refused: the page was rendered for another browser", topic)
+        raise _refuse(protocol.REASON_STALE)
+    return request
+
+
 async def admit(scope: dict[str, Any], topic: str, payload: object) -> Admission:
     """Check a join payload; raise ``JoinRefused`` with the client's reply, or admit it."""
     if not isinstance(payload, dict):
@@ -119,17 +138,7 @@ async def admit(scope: dict[str, Any], topic: str, payload: object) -> Admission
     url = payload.get(protocol.REDIRECT) if navigating else payload.get(protocol.URL)
     if not isinstance(url, str):
         raise _refuse(protocol.REASON_STALE)
-    request = auth.build_request(scope, url)
-    await auth.load_session_and_user(request)
-    params = payload.get(protocol.PARAMS)
-    csrf = params.get(protocol.CSRF_PARAM) if isinstance(params, dict) else None
-    if not await auth.csrf_token_valid(request, csrf or scope.get("tether.csrf_token")):
-        logger.info("join on %s refused: CSRF token missing or wrong", topic)
-        raise _refuse(protocol.REASON_UNAUTHORIZED)
-    if not tokens.same_browser(token, request.META.get("CSRF_COOKIE")):
-        # Another browser's page tokens: reloading gives this browser its own page.
-        logger.info("join on %s refused: the page was rendered for another browser", topic)
-        raise _refuse(protocol.REASON_STALE)
+    request = await browser_request(scope, topic, url, payload, token.browser)
     try:
         match = resolve(request.path_info)
     except Resolver404:
