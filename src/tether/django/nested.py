@@ -36,12 +36,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.template import Context, TemplateSyntaxError
-from django.template.base import FilterExpression, Node, Parser, Token, token_kwargs
+from django.template.base import FilterExpression, Node, Parser, Token
 from django.utils.html import format_html
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
 from tether import protocol, tokens
+from tether.django.components_tags import tag_arguments
 from tether.errors import NestingError
 from tether.family import PARENT, FamilyMixin, Placement
 from tether.rendering import ViewRenderer
@@ -192,17 +193,7 @@ def _allowed(child: Child, request: HttpRequest) -> bool:
 
 
 def live_render(parser: Parser, token: Token) -> LiveRenderNode:
-    bits = token.split_contents()
-    tag = bits.pop(0)
-    if not bits or "=" in bits[0]:
-        raise TemplateSyntaxError(f"'{tag}' needs the view first: a dotted path or a class")
-    view = parser.compile_filter(bits.pop(0))
-    kwargs = token_kwargs(bits, parser, support_legacy=False)
-    if bits:
-        raise TemplateSyntaxError(f"'{tag}' takes keyword arguments only after the view")
-    ident = kwargs.pop("id", None)
-    if ident is None:
-        raise TemplateSyntaxError(f"'{tag}' needs an id: {{% {tag} ... id=\"sidebar\" %}}")
+    tag, view, kwargs, ident = tag_arguments(parser, token, "view", "sidebar")
     unknown = set(kwargs) - {"session", "sticky"}
     if unknown:
         raise TemplateSyntaxError(f"'{tag}' takes id, session and sticky, not {sorted(unknown)}")
