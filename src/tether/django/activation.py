@@ -91,6 +91,9 @@ async def activate(request: HttpRequest) -> None:
 @contextmanager
 def step(request: HttpRequest) -> Iterator[None]:
     """Around one step of a live view: what its join activated, active again."""
+    if getattr(request, _ACTIVE, None) == []:
+        yield  # joined with nothing to activate: the defaults need no stack
+        return
     with ExitStack() as stack:
         token = _step_stack.set(stack)
         try:
@@ -104,9 +107,10 @@ def step(request: HttpRequest) -> Iterator[None]:
 # -- the defaults ------------------------------------------------------------------
 
 
-async def language(request: HttpRequest) -> AbstractContextManager[Any]:
+async def language(request: HttpRequest) -> AbstractContextManager[Any] | None:
     """The language ``LocaleMiddleware`` would activate for this request, as
-    ``request.LANGUAGE_CODE`` too; ``LANGUAGE_CODE`` when it is not installed."""
+    ``request.LANGUAGE_CODE`` too; ``LANGUAGE_CODE`` when it is not installed.
+    Nothing to enter for ``LANGUAGE_CODE``: it is what an inactive step speaks."""
     code = settings.LANGUAGE_CODE
     if LOCALE_MIDDLEWARE in settings.MIDDLEWARE:
         urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
@@ -120,12 +124,14 @@ async def language(request: HttpRequest) -> AbstractContextManager[Any]:
             code = settings.LANGUAGE_CODE  # an unprefixed URL is the default language's
     with translation.override(code):
         request.LANGUAGE_CODE = translation.get_language()
+    if request.LANGUAGE_CODE == settings.LANGUAGE_CODE:
+        return None  # entering it around every click would cost a click a fifth more
     return translation.override(request.LANGUAGE_CODE)
 
 
-async def time_zone(request: HttpRequest) -> AbstractContextManager[Any]:
+async def time_zone(request: HttpRequest) -> AbstractContextManager[Any] | None:
     """The zone the session names under ``"django_timezone"`` (Django's documented
-    recipe for a user's time zone), else ``TIME_ZONE``."""
+    recipe for a user's time zone), else ``TIME_ZONE``, which needs nothing entered."""
     zone = None
     session = getattr(request, "session", None)
     name = await session.aget(TIME_ZONE_SESSION_KEY) if session is not None else None
@@ -134,4 +140,4 @@ async def time_zone(request: HttpRequest) -> AbstractContextManager[Any]:
             zone = zoneinfo.ZoneInfo(name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             zone = None  # a stale or forged name: the default, as a bad cookie gets
-    return timezone.override(zone)
+    return timezone.override(zone) if zone is not None else None

@@ -45,8 +45,10 @@ async def test_the_language_cookie_wins_over_accept_language(locale: None) -> No
 
 async def test_without_locale_middleware_it_is_language_code() -> None:
     request = _request(("accept-language", "de"))
-    with await language(request):
-        assert translation.get_language() == "en-us"
+    # LANGUAGE_CODE is what a step speaks with nothing active: nothing to enter.
+    assert await language(request) is None
+    assert request.LANGUAGE_CODE == "en-us"
+    assert translation.get_language() == "en-us"
 
 
 async def test_the_sessions_time_zone_is_activated_and_a_bad_one_ignored() -> None:
@@ -55,8 +57,8 @@ async def test_the_sessions_time_zone_is_activated_and_a_bad_one_ignored() -> No
     with await time_zone(request):
         assert str(timezone.get_current_timezone()) == "Asia/Tokyo"
     await request.session.aset("django_timezone", "Mars/Olympus")
-    with await time_zone(request):
-        assert str(timezone.get_current_timezone()) == "UTC"
+    assert await time_zone(request) is None  # TIME_ZONE, which needs nothing entered
+    assert str(timezone.get_current_timezone()) == "UTC"
 
 
 async def test_a_step_enters_again_what_the_join_activated(locale: None) -> None:
