@@ -30,6 +30,11 @@ Deliver = Callable[[Mailbox, Any], None]
 Meta = dict[str, Any]
 
 
+# The shared empty containers of ViewHost (see its __init__): never written to.
+_NONE: dict[Any, Any] = {}
+_NO_PRESENCES: list[Any] = []
+
+
 class _Timer:
     __slots__ = ("_cancelled", "_handle", "_host")
 
@@ -69,11 +74,13 @@ class ViewHost:
         self._deliver = deliver
         self.name = name  # the view's class, for logs
         self._loop = asyncio.get_running_loop()
-        # Small containers: an idle page should cost as little as possible.
-        self._timers: dict[_Timer, None] = {}
-        self._subscriptions: dict[str, Any] = {}
-        self._loads: dict[str, asyncio.Task[None]] = {}
-        self._presences: list[tuple[str, str, Meta]] = []
+        # Most views hold no timer, topic, load or presence: until the first, each
+        # container is one empty object shared by every view, never written to
+        # (only read, popped from and cleared); the first write makes the view's own.
+        self._timers: dict[_Timer, None] = _NONE
+        self._subscriptions: dict[str, Any] = _NONE
+        self._loads: dict[str, asyncio.Task[None]] = _NONE
+        self._presences: list[tuple[str, str, Meta]] = _NO_PRESENCES
         self.closed = False
 
     @property
@@ -107,6 +114,8 @@ class ViewHost:
         if delay <= 0 and not repeat:
             self.soon(self._deliver, Mailbox.INFO, message)
             return timer
+        if self._timers is _NONE:
+            self._timers = {}
         self._timers[timer] = None
         self.soon(self._schedule, timer, message, delay, repeat)
         return timer
@@ -133,7 +142,10 @@ class ViewHost:
             return
         pubsub = get_pubsub()
         await pubsub.start()
-        self._subscriptions[topic] = await pubsub.subscribe(topic, self._on_message, owner=self)
+        handle = await pubsub.subscribe(topic, self._on_message, owner=self)
+        if self._subscriptions is _NONE:
+            self._subscriptions = {}
+        self._subscriptions[topic] = handle
 
     async def unsubscribe(self, topic: str) -> None:
         handle = self._subscriptions.pop(topic, None)
@@ -154,6 +166,8 @@ class ViewHost:
         presence = get_presence()
         await presence.start()
         await presence.track(topic, key, meta, owner=self)
+        if self._presences is _NO_PRESENCES:
+            self._presences = []
         self._presences.append((topic, key, meta))
 
     async def relink(self, topics: list[str], presences: list[tuple[str, str, Meta]]) -> None:
@@ -186,6 +200,8 @@ class ViewHost:
             self._deliver(Mailbox.ASYNC, (name, outcome, assign))
 
         task = self._owner.spawn(load(), name=f"tether load {name}")
+        if self._loads is _NONE:
+            self._loads = {}
         self._loads[name] = task
         task.add_done_callback(
             lambda t: self._loads.pop(name, None) if self._loads.get(name) is t else None
