@@ -6,6 +6,7 @@ like ``CACHES`` and ``CHANNEL_LAYERS``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -160,6 +161,17 @@ def options(config: dict[str, Any] | None) -> dict[str, Any]:
     return {str(key).lower(): value for key, value in raw.items()}
 
 
+def imported(path: str, what: str) -> Callable[..., Any]:
+    """The callable a setting names by dotted path; ``what`` names the setting in errors."""
+    try:
+        found = import_string(path)
+    except ImportError as exc:
+        raise ConfigurationError(f"{what} {path!r} cannot be imported: {exc}") from exc
+    if not callable(found):
+        raise ConfigurationError(f"{what} {path!r} is not callable")
+    return found  # type: ignore[no-any-return]
+
+
 def build(config: dict[str, Any], base: type[T], **defaults: Any) -> T:
     """Instantiate ``{"BACKEND": dotted path, "OPTIONS": {...}}`` and check its type.
 
@@ -168,10 +180,7 @@ def build(config: dict[str, Any], base: type[T], **defaults: Any) -> T:
     path = config.get("BACKEND")
     if not isinstance(path, str):
         raise ConfigurationError(f"an alias dict needs a 'BACKEND' dotted path, got {path!r}")
-    try:
-        backend = import_string(path)
-    except ImportError as exc:
-        raise ConfigurationError(f"BACKEND {path!r} cannot be imported: {exc}") from exc
+    backend = imported(path, "BACKEND")
     instance = backend(**{**defaults, **options(config)})
     if not isinstance(instance, base):
         raise ConfigurationError(f"{path} is not a {base.__module__}.{base.__qualname__}")

@@ -25,7 +25,6 @@ dotted path names a hook as ``MIDDLEWARE`` names middleware.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -33,8 +32,8 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect, QueryDict
 from django.shortcuts import resolve_url
-from django.utils.module_loading import import_string
 
+from tether.conf import imported
 from tether.errors import ConfigurationError
 from tether.sync import call
 
@@ -51,19 +50,8 @@ def redirect_to_login(next_url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{login.urlencode(safe='/')}")
 
 
-@cache
-def _imported(path: str) -> Hook:
-    try:
-        hook = import_string(path)
-    except ImportError as exc:
-        raise ConfigurationError(f"on_mount hook {path!r} cannot be imported: {exc}") from exc
-    if not callable(hook):
-        raise ConfigurationError(f"on_mount hook {path!r} is not callable")
-    return hook  # type: ignore[no-any-return]
-
-
 def resolve(spec: Hook | str) -> Hook:
-    return _imported(spec) if isinstance(spec, str) else spec
+    return imported(spec, "on_mount hook") if isinstance(spec, str) else spec
 
 
 async def run_on_mount(

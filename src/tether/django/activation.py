@@ -31,17 +31,14 @@ import zoneinfo
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
-from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.http import HttpRequest
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 
-from tether.conf import setting
-from tether.errors import ConfigurationError
+from tether.conf import imported, setting
 from tether.sync import call
 
 LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
@@ -56,17 +53,6 @@ Activation = AbstractContextManager[Any] | Callable[[], AbstractContextManager[A
 _step_stack: ContextVar[ExitStack | None] = ContextVar("tether_step_stack", default=None)
 
 
-@cache
-def _function(path: str) -> Callable[..., Any]:
-    try:
-        function = import_string(path)
-    except ImportError as exc:
-        raise ConfigurationError(f'TETHER["ACTIVATE"] entry {path!r}: {exc}') from exc
-    if not callable(function):
-        raise ConfigurationError(f'TETHER["ACTIVATE"] entry {path!r} is not callable')
-    return function  # type: ignore[no-any-return]
-
-
 def _enter(stack: ExitStack, activation: Activation) -> None:
     # A context manager is entered again; a function makes a fresh one each time.
     manager = activation if isinstance(activation, AbstractContextManager) else activation()
@@ -78,7 +64,7 @@ async def activate(request: HttpRequest) -> None:
     the rest of this step, and keep it for the view's later steps."""
     activations: list[Activation] = []
     for path in setting("ACTIVATE"):
-        made = await call(_function(path), request)
+        made = await call(imported(path, 'TETHER["ACTIVATE"] entry'), request)
         if made is not None:
             activations.append(made)
     setattr(request, _ACTIVE, activations)

@@ -32,11 +32,10 @@ from typing import TYPE_CHECKING, Any
 from django.utils.module_loading import import_string
 
 from tether import protocol, tokens
-from tether.conf import setting
 from tether.django.views import user_id
-from tether.errors import InvalidToken, JoinRefused
+from tether.errors import JoinRefused
 from tether.family import Placement
-from tether.live.join import Admission, admit, browser_request
+from tether.live.join import Admission, admit, browser_request, page_tokens
 from tether.view import LiveView
 
 if TYPE_CHECKING:
@@ -62,18 +61,7 @@ async def admit_view(session: LiveSession, payload: Any) -> Admission:
     """Admit a page's join (``live/join.py``) or a child's (here)."""
     if not is_child_join(payload):
         return await admit(session.scope, session.topic, payload)
-    element_id = session.topic.removeprefix(protocol.LV_TOPIC_PREFIX)
-    max_age = float(setting("TOKEN_MAX_AGE"))
-    try:
-        token = tokens.verify_child(
-            payload.get(protocol.SESSION), element_id=element_id, max_age=max_age
-        )
-        static = tokens.verify_static(
-            payload.get(protocol.STATIC_TOKEN), element_id=element_id, max_age=max_age
-        )
-    except InvalidToken as exc:
-        logger.info("child join on %s refused: %s", session.topic, exc)
-        raise _refuse(protocol.REASON_STALE) from None
+    token, static = page_tokens(session.topic, payload, tokens.verify_child)
     request = await browser_request(session.scope, session.topic, token.url, payload, token.browser)
     if user_id(request.user) != token.user_id:
         raise _refuse(protocol.REASON_UNAUTHORIZED)

@@ -23,8 +23,9 @@ middleware would have activated (``django/activation.py``), then the
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -42,6 +43,7 @@ from tether.live_sessions import LiveSession, live_session_of
 from tether.view import LiveView
 
 logger = logging.getLogger("tether.join")
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -99,6 +101,24 @@ def _refuse(reason: str) -> JoinRefused:
     return JoinRefused({protocol.REASON: reason})
 
 
+def page_tokens(
+    topic: str, payload: dict[str, Any], verify: Callable[..., T]
+) -> tuple[T, dict[str, Any]]:
+    """The join's session token (checked by ``verify``) and static token, both signed
+    for this element; a forged, expired or misplaced one refuses the join as stale."""
+    element_id = topic.removeprefix(protocol.LV_TOPIC_PREFIX)
+    max_age = float(setting("TOKEN_MAX_AGE"))
+    try:
+        token = verify(payload.get(protocol.SESSION), element_id=element_id, max_age=max_age)
+        static = tokens.verify_static(
+            payload.get(protocol.STATIC_TOKEN), element_id=element_id, max_age=max_age
+        )
+    except InvalidToken as exc:
+        logger.info("join on %s refused: %s", topic, exc)
+        raise _refuse(protocol.REASON_STALE) from None
+    return token, static
+
+
 async def browser_request(
     scope: dict[str, Any], topic: str, url: str, payload: dict[str, Any], browser: str
 ) -> HttpRequest:
@@ -122,18 +142,7 @@ async def admit(scope: dict[str, Any], topic: str, payload: object) -> Admission
     """Check a join payload; raise ``JoinRefused`` with the client's reply, or admit it."""
     if not isinstance(payload, dict):
         raise _refuse("malformed join")
-    element_id = topic.removeprefix(protocol.LV_TOPIC_PREFIX)
-    max_age = float(setting("TOKEN_MAX_AGE"))
-    try:
-        token = tokens.verify_session(
-            payload.get(protocol.SESSION), element_id=element_id, max_age=max_age
-        )
-        static = tokens.verify_static(
-            payload.get(protocol.STATIC_TOKEN), element_id=element_id, max_age=max_age
-        )
-    except InvalidToken as exc:
-        logger.info("join on %s refused: %s", topic, exc)
-        raise _refuse(protocol.REASON_STALE) from None
+    token, static = page_tokens(topic, payload, tokens.verify_session)
     navigating = payload.get(protocol.REDIRECT) is not None
     url = payload.get(protocol.REDIRECT) if navigating else payload.get(protocol.URL)
     if not isinstance(url, str):

@@ -19,7 +19,7 @@ from django.template.base import FilterExpression
 from django.template.context import Context
 
 from tether.templates.deps import NONE, Deps
-from tether.templates.memo import Sharing, current
+from tether.templates.memo import current
 from tether.templates.rendered import Dynamic, Rendered, Row, Statics
 
 Changed = frozenset[str] | None
@@ -79,38 +79,17 @@ class Fragment:
     def evaluate(self, context: Context, prev: Row | None, changed: Changed) -> Row:
         """The dynamics of one render; ``prev`` itself when none changed."""
         sharing = current()
-        if sharing is not None:
-            return self._evaluate_shared(sharing, context, prev, changed)
-        if prev is None or changed is None:
+        full = prev is None or changed is None
+        if full and sharing is None:
             return [slot.render(context, None, None) for slot in self.slots]
         out: list[Dynamic] = []
         same = True
-        for slot, old in zip(self.slots, prev, strict=True):
-            if slot.walk or slot.sets or slot.deps.hit(changed):
-                value = slot.render(context, old, changed)
-                if value is not old:
-                    if isinstance(value, str) and isinstance(old, str) and value == old:
-                        value = old
-                    else:
-                        same = False
-                out.append(value)
-            else:
-                out.append(old)
-        return prev if same else out
-
-    def _evaluate_shared(
-        self, sharing: Sharing, context: Context, prev: Row | None, changed: Changed
-    ) -> Row:
-        """``evaluate``, taking each shareable slot's value from the process memo."""
-        full = prev is None or changed is None
-        out: list[Dynamic] = []
-        same = True
         for i, slot in enumerate(self.slots):
-            old = None if prev is None or changed is None else prev[i]
+            old = None if full else prev[i]  # type: ignore[index]
             if full or slot.walk or slot.sets or slot.deps.hit(changed):  # type: ignore[arg-type]
-                if slot.shared_by is None:
+                if sharing is None or slot.shared_by is None:
                     value = slot.render(context, old, changed)
-                else:
+                else:  # the process memo's value for views given the same inputs
                     value = sharing.render(slot, context, old, changed)
                 if value is not old:
                     if isinstance(value, str) and isinstance(old, str) and value == old:
