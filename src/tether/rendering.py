@@ -34,9 +34,9 @@ from tether.component_set import ComponentSet, components_of
 from tether.conf import setting
 from tether.family import PARENT
 from tether.sync import run_sync
-from tether.templates import LiveTemplate, Rendered, compile, message
+from tether.templates import LiveTemplate, Rendered, compile, memo, message
 from tether.templates.components import MOUNTER, components_wire
-from tether.templates.memo import SharedRenders, sharing
+from tether.templates.memo import SharedRenders
 from tether.templates.rendered import ComponentRef
 
 if TYPE_CHECKING:
@@ -77,8 +77,11 @@ def _shared(
         return live.render(context, previous=previous, changed=changed)
     shared_renders.size = limits["ENTRIES"]
     shared_renders.seconds = limits["SECONDS"]
-    with sharing(shared_renders, _scope, mutated):
+    token = memo.enter(shared_renders, _scope, mutated)
+    try:
         return live.render(context, previous=previous, changed=changed)
+    finally:
+        memo.leave(token)
 
 
 class ViewRenderer:

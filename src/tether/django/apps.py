@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.signals import setting_changed
 
 from tether import telemetry
 from tether.conf import setting
+from tether.templates import slots
 
 
 class TetherConfig(AppConfig):
@@ -20,3 +24,10 @@ class TetherConfig(AppConfig):
         from tether.django import asgi_check, checks  # noqa: F401  (registers the checks)
 
         telemetry.attach_from_settings(setting("TELEMETRY"))
+        slots.group_numbers(settings.USE_THOUSAND_SEPARATOR)
+        setting_changed.connect(_thousand_separator_changed)
+
+
+def _thousand_separator_changed(*, setting: str, value: Any, **kwargs: Any) -> None:
+    if setting == "USE_THOUSAND_SEPARATOR":
+        slots.group_numbers(bool(value))

@@ -55,7 +55,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Protocol
 
 from django.template.context import Context
@@ -296,8 +296,19 @@ def sharing(
     """Renders inside share slot results through ``memo``; ``scope`` (or what it
     returns, when callable) is what their output depends on besides their inputs."""
     ask = scope if callable(scope) else (lambda: scope)
-    token = _CURRENT.set(Sharing(memo, ask, mutated))
+    token = enter(memo, ask, mutated)
     try:
         yield
     finally:
-        _CURRENT.reset(token)
+        leave(token)
+
+
+def enter(
+    memo: SharedRenders, scope: Callable[[], Hashable], mutated: frozenset[str]
+) -> Token[Sharing | None]:
+    """``sharing`` without the context manager, for the renderer's hot path: pair with ``leave``."""
+    return _CURRENT.set(Sharing(memo, scope, mutated))
+
+
+def leave(token: Token[Sharing | None]) -> None:
+    _CURRENT.reset(token)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -54,3 +55,29 @@ async def test_a_closed_socket_freezes_its_views_and_leaves_the_registry() -> No
     await socket.close()
     assert not any(TOPIC in s.sessions for s in registry.sockets)
     assert await get_state_store().take(TOPIC.removeprefix("lv:")) is not None
+
+
+async def test_a_heartbeat_is_answered_while_a_handler_hangs() -> None:
+    # A step's frames wait for the step to end (they are written from its own
+    # task); frames anyone else pushes meanwhile must not wait with them.
+    socket, payload = await _opened()
+    await socket.send(json.dumps(["1", "1", TOPIC, "phx_join", payload]))
+    await _reply(socket)
+    await socket.send(json.dumps(["1", "2", TOPIC, "event", {"type": "click", "event": "hang"}]))
+    await asyncio.sleep(0.05)  # the handler is waiting by now (else this proves less)
+    await socket.send(json.dumps([None, "3", "phoenix", "heartbeat", {}]))
+    assert (await _reply(socket))[1:4] == ["3", "phoenix", "phx_reply"]
+    await socket.close()
+
+
+async def test_replies_arrive_in_the_order_the_events_were_sent() -> None:
+    socket, payload = await _opened()
+    await socket.send(json.dumps(["1", "1", TOPIC, "phx_join", payload]))
+    await _reply(socket)
+    for ref in range(2, 12):
+        event = {"type": "click", "event": "sync_add", "value": {"n": 1}}
+        await socket.send(json.dumps(["1", str(ref), TOPIC, "event", event]))
+    replies = [await _reply(socket) for _ in range(10)]
+    assert [r[1] for r in replies] == [str(ref) for ref in range(2, 12)]
+    assert [r[4]["response"]["diff"]["0"] for r in replies] == [str(n) for n in range(1, 11)]  # type: ignore[index]
+    await socket.close()
