@@ -67,15 +67,6 @@ class Channels:
     def close(self, code: int = protocol.CLOSE_NORMAL, reason: str = "") -> None:
         raise NotImplementedError
 
-    def hold(self) -> bool:
-        return False  # a transport without a writer task has nothing to save
-
-    async def flush(self) -> None:
-        return None
-
-    def release(self) -> None:
-        return None
-
     # -- the Transport protocol, used by sessions -----------------------------------
 
     def session_closed(self, session: LiveSession) -> None:

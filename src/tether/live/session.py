@@ -204,22 +204,18 @@ class LiveSession(SessionUpdates):
     async def _run(self) -> None:
         limit = float(setting("HANDLER_TIMEOUT"))
         steps = watchdog.steps
-        transport = self.transport
         try:
             while self.state is not SessionState.CLOSED and (item := self._inbox.take()):
                 kind, ref, payload = item
                 self.last_active = time.monotonic()
                 steps[asyncio.current_task()] = watchdog.Step(self, kind, payload)  # type: ignore[index]
                 deadline = asyncio.timeout(limit)
-                held = transport.hold()
                 try:
                     with activation.step(self.request):  # the join's language, time zone...
                         if self.state is SessionState.FROZEN:
                             await self._thaw_idle()
                         async with deadline:
                             await self._step(kind, ref, payload)
-                    if held:
-                        await transport.flush()
                     if checkpoints.enabled() and self.state is SessionState.JOINED:
                         checkpoints.mark(self)
                 except JoinRefused as exc:
@@ -240,14 +236,14 @@ class LiveSession(SessionUpdates):
                     await self._crash(f"{kind.value} handler ran past {limit:g}s")
                 except Exception:
                     if kind is Mailbox.JOIN:
-                        crashed = {protocol.REASON: protocol.REASON_JOIN_CRASHED}
-                        self._reply(ref, protocol.STATUS_ERROR, crashed)
+                        self._reply(
+                            ref,
+                            protocol.STATUS_ERROR,
+                            {protocol.REASON: protocol.REASON_JOIN_CRASHED},
+                        )
                     # As in Phoenix, a crash answers with phx_error, not a reply:
                     # the client rejoins, and the view mounts fresh.
                     await self._crash(traceback.format_exc())
-                finally:
-                    if held:
-                        transport.release()
         except asyncio.CancelledError:
             # close() cancelled the step in progress. End quietly: a task that ends
             # cancelled keeps the error, whose traceback holds the step's frames,

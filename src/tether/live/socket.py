@@ -4,12 +4,6 @@ The socket reads and decodes frames and hands them to ``Channels``, which
 routes each ``lv:<id>`` topic to its LiveSession. Outbound frames go through a bounded buffer with a
 writer task that exists only while there is something to write; a client that
 stops reading is disconnected before it costs memory, and nobody else waits.
-
-A click's reply needs no writer task of its own: the session's step holds
-the socket (``hold``), and its frames are written from the step's own task
-when it ends (``flush``), unless a writer is already at work. Frames pushed
-by anyone else while a step holds (a heartbeat reply, another view's diff)
-start a writer as usual, so a slow handler never delays them.
 """
 
 from __future__ import annotations
@@ -54,7 +48,6 @@ class LiveSocket(Channels):
     __slots__ = (
         "_close_code",
         "_close_reason",
-        "_holder",
         "_out",
         "_out_bytes",
         "_out_limit",
@@ -75,8 +68,7 @@ class LiveSocket(Channels):
         self._out: deque[str] | None = None  # allocated while there is something to write
         self._out_bytes = 0
         self._out_limit = int(setting("OUTBOUND_BUFFER_BYTES"))
-        self._writer: asyncio.Task[Any] | None = None
-        self._holder: asyncio.Task[Any] | None = None  # the step whose frames wait for its flush
+        self._writer: asyncio.Task[None] | None = None
         self._task: asyncio.Task[Any] | None = None
         self._close_code = protocol.CLOSE_NORMAL
         self._close_reason = ""
@@ -227,25 +219,7 @@ class LiveSocket(Channels):
             out.clear()
             self.overloaded(f"outbound buffer over {self._out_limit} bytes: client not reading")
             return
-        if self._writer is None and self._holder is not asyncio.current_task():
-            self._writer = self.owner.spawn(self._write())
-
-    def hold(self) -> bool:
-        if self._holder is not None or self.state is not SocketState.OPEN:
-            return False
-        self._holder = asyncio.current_task()
-        return True
-
-    async def flush(self) -> None:
-        self._holder = None
-        if self._writer is None and self._out:
-            self._writer = asyncio.current_task()
-            await self._write()
-
-    def release(self) -> None:
-        if self._holder is asyncio.current_task():
-            self._holder = None
-        if self._writer is None and self._out and self.state is SocketState.OPEN:
+        if self._writer is None:
             self._writer = self.owner.spawn(self._write())
 
     async def _write(self) -> None:

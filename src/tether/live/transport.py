@@ -20,17 +20,6 @@ class Transport(Protocol):
     def push(self, frame: str) -> None:
         """Queue one encoded frame for the client, never blocking."""
 
-    def hold(self) -> bool:
-        """A session step begins in the calling task: its frames may wait for
-        its ``flush`` rather than start a writer of their own. False when the
-        transport does not hold (another step already does, or it has no writer)."""
-
-    async def flush(self) -> None:
-        """The holding step is done: write what is queued from its task."""
-
-    def release(self) -> None:
-        """After the step, however it ended: anything still queued gets a writer."""
-
     def session_closed(self, session: Any) -> None:
         """The session ended by itself (left, crashed, refused): forget its topic."""
 

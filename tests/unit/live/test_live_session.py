@@ -31,15 +31,6 @@ class FakeTransport:
     def push(self, frame: str) -> None:
         self.frames.append(json.loads(frame))
 
-    def hold(self) -> bool:
-        return False
-
-    async def flush(self) -> None:
-        return None
-
-    def release(self) -> None:
-        return None
-
     def session_closed(self, session: Any) -> None:
         self.closed.append(session)
 

@@ -58,8 +58,7 @@ async def test_a_closed_socket_freezes_its_views_and_leaves_the_registry() -> No
 
 
 async def test_a_heartbeat_is_answered_while_a_handler_hangs() -> None:
-    # A step's frames wait for the step to end (they are written from its own
-    # task); frames anyone else pushes meanwhile must not wait with them.
+    # A view's handler never holds up the socket's other frames.
     socket, payload = await _opened()
     await socket.send(json.dumps(["1", "1", TOPIC, "phx_join", payload]))
     await _reply(socket)
