@@ -7,6 +7,7 @@ from typing import Any
 
 from bench.components import report_rows as component_rows
 from bench.crowd import report_rows as crowd_rows
+from bench.flame import report_rows as flame_rows
 from bench.longpoll import report_rows as longpoll_rows
 from bench.scale_out import report_rows as scale_out_rows
 from bench.shared import report_rows as shared_rows
@@ -233,6 +234,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             "phoenix + phoenix_live_view + tether.js, gzip -9",
         )
     )
+    out += flame_rows(figures)
     for name, error in figures.get("failures", {}).items():
         out.append((f"FAILED: {name}", NA, "", error.splitlines()[-1][:100] if error else ""))
     return out

@@ -11,13 +11,14 @@ import subprocess
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bench import components as bench_components
-from bench import crowd, dashboard, flood, scale_out, servers, shutdown, table
+from bench import crowd, dashboard, flame, flood, scale_out, servers, shutdown, table
 from bench import longpoll as bench_longpoll
 from bench import shared as bench_shared
 from bench import streams as bench_streams
@@ -31,6 +32,10 @@ COUNTER_PATH = "/counter/"
 LONGPOLL_CLICKS = 200  # one page, one click at a time: the long-poll round trip
 # The sweeper runs every 5 s and freezes views idle longer than FREEZE_IDLE_AFTER.
 SWEEP_EVERY = 5.0
+# The flame graphs sample extra, unmeasured work: this many broadcasts at the
+# fan-out's largest step, and the round trip's clicks this many times over.
+FLAME_BROADCASTS = 5
+FLAME_CLICK_ROUNDS = 10
 
 
 @dataclass(frozen=True)
@@ -138,9 +143,16 @@ class Suite:
     """Runs the figures in order; each one records its numbers or why it has none."""
 
     def __init__(
-        self, plan: Plan, workers: int, where: bool = False, only: tuple[str, ...] = ()
+        self,
+        plan: Plan,
+        workers: int,
+        where: bool = False,
+        only: tuple[str, ...] = (),
+        stem: Path | None = None,
     ) -> None:
         self.plan = plan
+        # The results' path without suffix: flame graphs are <stem>-<name>.svg beside them.
+        self.stem = stem or results_stem({"date": time.strftime("%Y-%m-%d"), "commit": "run"})
         self.where = where
         self.only = only
         self.workers = workers
@@ -200,6 +212,17 @@ class Suite:
 
     def swarm(self, label: str, server: ServerProcess) -> Swarm:
         return Swarm(label, server.url, server.port, self.workers)
+
+    @contextmanager
+    def flame(self, name: str, what: str, pid: int) -> Iterator[None]:
+        """A py-spy flame graph of ``pid`` while the block runs: <stem>-<name>.svg."""
+        path = self.stem.with_name(f"{self.stem.name}-{name}.svg")
+        progress(f"  flame graph of {what}: {path.name}")
+        with flame.record(pid, path) as found:
+            found["what"] = what
+            self.figures.setdefault("flames", {})[name] = found
+            yield
+        progress(f"  flame graph: {found.get('svg') or found.get('error')}")
 
     def open(self, swarm: Swarm, path: str | None, count: int) -> dict[str, Any]:
         result = swarm.open(path, count, self.plan.open_timeout)
@@ -294,7 +317,7 @@ class Suite:
                         f"{per_page / 1024:.1f} KiB per page"
                     )
                     if target == self.plan.roundtrip_pages:
-                        self.roundtrip(swarm, opened)
+                        self.roundtrip(swarm, opened, server.pid)
                     if opened < target * 0.9:
                         figure["error"] = f"only {opened} of {target} pages open; stopped"
                         break
@@ -359,7 +382,7 @@ class Suite:
         finally:
             server.stop()
 
-    def roundtrip(self, swarm: Swarm, opened: int) -> None:
+    def roundtrip(self, swarm: Swarm, opened: int, pid: int) -> None:
         plan = self.plan
         progress(
             f"  round trip: {plan.roundtrip_clients} clients x {plan.roundtrip_clicks} clicks"
@@ -376,6 +399,9 @@ class Suite:
         self.samples["roundtrip_seconds"] = latencies
         if sample is not None:
             self.figures["wire_increment"] = {"frame": sample, "bytes": len(sample.encode())}
+        if latencies:  # the profile: more of the same clicks, not measured
+            with self.flame("click", f"a click with {opened:,} pages open", pid):
+                clicks(swarm, plan.roundtrip_clients, plan.roundtrip_clicks * FLAME_CLICK_ROUNDS)
 
     def compression(self) -> None:
         """Memory per counter page when the browser's permessage-deflate offer is accepted."""
@@ -522,6 +548,10 @@ class Suite:
                         break
                     if "error" in step:
                         break
+                else:  # the profile: more broadcasts at the largest step, not measured
+                    with self.flame("fanout", f"fan-out to {opened:,} chat pages", server.pid):
+                        for _ in range(FLAME_BROADCASTS):
+                            self.broadcast(swarm, server)
         finally:
             server.stop()
 
