@@ -23,6 +23,7 @@ from tether.conf import setting
 from tether.live.checkpoints import checkpoints
 from tether.live.collector import collector
 from tether.live.session import LiveSession
+from tether.live.state_writer import state_writer
 
 
 class LiveSocket(Protocol):
@@ -109,6 +110,8 @@ class Registry:
         """Close every socket (server shutdown): clients reconnect elsewhere."""
         for socket in list(self.sockets):
             socket.close(code, "server shutting down")
+        await asyncio.sleep(0)  # their serving tasks queue their views' states
+        await state_writer().close()
         watchdog.stop()
         await checkpoints.close()
         collector.uninstall()
