@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="comma-separated steps to run (table, streams, client_js, memory, echo, dead_render,"
         " connect_rate, crowd, fanout, scale_out, idle, watchdog, checkpoint, join_flood,"
-        " telemetry, upload);"
+        " telemetry, shutdown, upload);"
         " the results file gets an -only suffix",
     )
     args = parser.parse_args(argv)

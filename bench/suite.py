@@ -61,7 +61,7 @@ class Plan:
     watchdog_rounds: int
     idle_batches: int = 8  # pages join in batches, idling long enough to freeze
     flood_joins: int = 20_000  # phx_join frames one connection floods the server with
-    shutdown_pages: int = 2_000  # chat pages open when the deploy sends SIGTERM
+    shutdown_pages: int = 2_000  # chat pages open when the deploy sends SIGTERM (per store)
     # The crowd: one room filled through these steps, heartbeats every
     # crowd_heartbeat s against an idle timeout of crowd_idle_timeout s.
     crowd_steps: tuple[int, ...] = (1_000, 5_000, 10_000)
@@ -93,6 +93,7 @@ class Plan:
             watchdog_ms=(0, 100, 500),
             watchdog_pages=1_000,
             watchdog_rounds=3,
+            shutdown_pages=10_000,
         )
 
     @classmethod
@@ -726,22 +727,43 @@ class Suite:
         return out
 
     def shutdown(self) -> None:
-        cache = self.db.logs / "cache-shutdown"
-        server = self.server("shutdown", {"TETHER_CACHE_DIR": str(cache)})
-        room = f"deploy-{uuid.uuid4().hex[:8]}"
-        try:
-            with self.swarm("shutdown", server) as swarm:
-                opened = self.open(swarm, f"/chat/{room}/", self.plan.shutdown_pages)["open"]
-                servers.wait_idle(server.pid, timeout=60)
-                figure = shutdown.measure(server, cache, opened)
-        finally:
-            server.stop()
-        self.figures["shutdown"] = figure
-        progress(
-            f"  SIGTERM with {figure['open']:,} chat pages: exit after"
-            f" {figure['exit_seconds']:.1f} s, {figure['frozen']:,} frozen,"
-            f" {figure['failed']} failed"
-        )
+        """SIGTERM with chat pages open, once per state store (``bench/shutdown.py``)."""
+        pages = self.plan.shutdown_pages
+        stores: list[dict[str, Any]] = []
+        self.figures["shutdown"] = {"pages": pages, "stores": stores}
+        for store in shutdown.STORES:
+            cache = self.db.logs / f"cache-shutdown-{store}"
+
+            def start(env: dict[str, str], port: int | None, store: str = store) -> ServerProcess:
+                name = f"shutdown-{store}" + ("-again" if port else "")
+                log = self.db.logs / f"{name}.log"
+                server = ServerProcess(
+                    "demo.asgi:application",
+                    cwd=servers.DEMO,
+                    env={**servers.demo_env(self.db), **env},
+                    port=port,
+                    log=log,
+                ).start()
+                progress(f"  demo server {name} on {server.url}, pid {server.pid}")
+                return server
+
+            def fill(swarm: Swarm, path: str, count: int) -> int:
+                return int(self.open(swarm, path, count)["open"])
+
+            swarm = lambda server: self.swarm("shutdown", server)  # noqa: E731
+            figure = shutdown.measure(store, start, swarm, fill, pages, cache)
+            stores.append(figure)
+            if "error" in figure:
+                progress(f"  {store} store: {figure['error']}")
+                continue
+            rejoin = figure.get("rejoin")
+            progress(
+                f"  SIGTERM with {figure['open']:,} chat pages, {store} store: frozen and exited"
+                f" after {figure['exit_seconds']:.1f} s,"
+                f" {figure['frozen'] if figure['frozen'] is not None else '?'} stored,"
+                f" {figure['failed']} failed"
+                + (f"; rejoins thawed {rejoin['found']} of {rejoin['checked']}" if rejoin else "")
+            )
 
     def crowd(self) -> None:
         plan = self.plan
