@@ -34,6 +34,8 @@ class LiveSocket(Protocol):
 
     def close(self, code: int = ..., reason: str = ...) -> None: ...
 
+    async def close_sessions(self) -> None: ...
+
 
 class Registry:
     """One sweeper task for all sockets is cheaper than a timer per socket."""
@@ -107,10 +109,15 @@ class Registry:
         return frozen
 
     async def close_all(self, code: int = protocol.CLOSE_SERVICE_RESTART) -> None:
-        """Close every socket (server shutdown): clients reconnect elsewhere."""
-        for socket in list(self.sockets):
+        """Close every socket (server shutdown): clients reconnect elsewhere, and
+        their views are frozen before this returns."""
+        sockets = list(self.sockets)
+        for socket in sockets:
             socket.close(code, "server shutting down")
-        await asyncio.sleep(0)  # their serving tasks queue their views' states
+        # Freeze here, not in each socket's task: a server that has not closed the
+        # sockets itself (uvicorn has, with 1012) ends the process once this returns.
+        # Whichever of the two comes first freezes a socket's views; the other finds none.
+        await asyncio.gather(*(socket.close_sessions() for socket in sockets))
         await state_writer().close()
         watchdog.stop()
         await checkpoints.close()
