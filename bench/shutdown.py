@@ -39,6 +39,7 @@ from tether.testing import ServerProcess
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SAMPLE = 20  # pages whose rejoin after the restart is checked
+HEARTBEAT = 30.0  # seconds, as phoenix.js sends them
 # The writer logs each failed batch: its views and those dropped behind it.
 FAILED = re.compile(r"freeze failed for (\d+) views \((\d+) more dropped unwritten\)")
 STORES = ("memory", "redis", "cache")
@@ -125,6 +126,7 @@ class Sample:
                     "127.0.0.1", self.port, wire.socket_path(dead), base, dead.cookie
                 )
                 await wire.join(page, dead)
+                page.beat_every(HEARTBEAT)  # or the server closes it, idle, before SIGTERM
                 draft = f"draft{uuid.uuid4().hex[:12]}"
                 value = urllib.parse.urlencode({"body": draft})
                 payload = {"type": "form", "event": "typing_changed", "value": value}
@@ -202,6 +204,7 @@ def measure(
             open=opened,
             exit_seconds=seconds,
             frozen=None if after is None else after - before,
+            stored_before=before,  # 0 unless pages closed before SIGTERM
             failed=failed_in(log),
         )
         if store != "memory":
