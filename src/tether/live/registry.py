@@ -117,7 +117,7 @@ class Registry:
         # Freeze here, not in each socket's task: a server that has not closed the
         # sockets itself (uvicorn has, with 1012) ends the process once this returns.
         # Whichever of the two comes first freezes a socket's views; the other finds none.
-        await asyncio.gather(*(socket.close_sessions() for socket in sockets))
+        await asyncio.gather(*(s.close_sessions() for s in sockets), return_exceptions=True)
         await state_writer().close()
         watchdog.stop()
         await checkpoints.close()
