@@ -34,7 +34,7 @@ LONGPOLL_CLICKS = 200  # one page, one click at a time: the long-poll round trip
 SWEEP_EVERY = 5.0
 # The flame graphs sample extra, unmeasured work: this many broadcasts at the
 # fan-out's largest step, and the round trip's clicks this many times over.
-FLAME_BROADCASTS = 5
+FLAME_BROADCASTS = 10
 FLAME_CLICK_ROUNDS = 10
 
 
