@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="comma-separated steps to run (table, streams, client_js, memory, echo, dead_render,"
         " connect_rate, crowd, fanout, scale_out, idle, watchdog, checkpoint, join_flood,"
-        " telemetry, upload);"
+        " telemetry, shutdown, upload);"
         " the results file gets an -only suffix",
     )
     args = parser.parse_args(argv)
@@ -41,9 +41,6 @@ def main(argv: list[str] | None = None) -> int:
         f"tether bench ({mode}) on {info['cores']} cores, "
         f"{info['cpu_model']}, {args.clients} client process(es)"
     )
-    started = time.monotonic()
-    results = suite.Suite(plan, args.clients, args.where_memory, only).run()
-    elapsed = time.monotonic() - started
     stem = suite.results_stem(info)
     if args.where_memory:
         stem = stem.with_name(stem.name + "-where-memory")
@@ -51,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         stem = stem.with_name(stem.name + "-quick")
     if only and not args.where_memory:
         stem = stem.with_name(stem.name + "-only-" + "-".join(only))
+    started = time.monotonic()
+    results = suite.Suite(plan, args.clients, args.where_memory, only, stem).run()
+    elapsed = time.monotonic() - started
     png = stem.with_suffix(".png")
     if args.where_memory:
         png = None  # type: ignore[assignment]
@@ -81,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{info['cores']} cores, {info['cpu_model']}, Python {info['python']}, "
         f"commit {info['commit']}; {elapsed:.0f}s"
     )
-    print(f"results: {path.relative_to(suite.servers.ROOT)}" + (f", {data['plot']}" if png else ""))
+    flames = [f["svg"] for f in results["figures"].get("flames", {}).values() if "svg" in f]
+    extra = ([data["plot"]] if png else []) + flames
+    print(f"results: {', '.join([str(path.relative_to(suite.servers.ROOT)), *extra])}")
     return 0
 
 

@@ -19,6 +19,7 @@ import asyncio
 import gc
 import json
 import os
+import re
 import sys
 import tempfile
 import tracemalloc
@@ -44,11 +45,35 @@ LISTED = '<ul id="todos">{% for todo in todos %}' + TODO.replace(
 CHAT_TEMPLATE = (
     Path(__file__).resolve().parent.parent / "examples/demo/pages/templates/pages/chat.html"
 )
-STREAM_LOOP = (
-    '<ul id="messages" phx-update="stream">'
-    '{% for dom_id, m in streams.messages %}<li id="{{ dom_id }}">'
+# The chat's stream loop, however its markup is dressed: the loop's header with its
+# two names, its body up to the loop's end, and the ``phx-update`` of the list before it.
+STREAM_LOOP = re.compile(
+    r"\{%\s*for\s+(?P<dom_id>\w+)\s*,\s*(?P<item>\w+)\s+in\s+streams\.messages\s*%\}"
+    r"(?P<body>.*?)(?P<end>\{%\s*endfor\s*%\})",
+    re.DOTALL,
 )
-LIST_LOOP = '<ul id="messages">{% for m in messages %}<li id="m-{{ m.id }}">'
+STREAM_UPDATE = re.compile(r'\s+phx-update="stream"')
+
+
+def listed_chat(source: str) -> str:
+    """The chat template with its stream loop turned into a keyed loop over a list
+    assign ``messages``, each row's DOM id made from its ``id``: the page before streams."""
+    loop = STREAM_LOOP.search(source)
+    if loop is None:
+        raise RuntimeError("the chat template has no loop over streams.messages")
+    # The last one before the loop is its container's.
+    update = next(reversed(list(STREAM_UPDATE.finditer(source, 0, loop.start()))), None)
+    if update is None:
+        raise RuntimeError('the chat\'s stream loop has no phx-update="stream" container')
+    item = loop["item"]
+    body = re.sub(r"\{\{\s*" + loop["dom_id"] + r"\s*\}\}", f"m-{{{{ {item}.id }}}}", loop["body"])
+    listed = f"{{% for {item} in messages %}}{body}{loop['end']}"
+    return (
+        source[: update.start()]
+        + source[update.end() : loop.start()]
+        + listed
+        + source[loop.end() :]
+    )
 
 
 def _todo(n: int) -> dict[str, Any]:
@@ -137,7 +162,10 @@ async def chat_memory() -> dict[str, Any]:
 
         async def _load_history(self, *, reset: bool = False) -> None:
             recent = Message.objects.filter(room=self.room).order_by("-id")[: self.history]
-            rows = [{"id": m.pk, "author": m.author, "body": m.body} async for m in recent]
+            rows = [
+                {"id": m.pk, "author": m.author, "body": m.body, "time": f"{m.created:%H:%M}"}
+                async for m in recent
+            ]
             self.messages = rows[::-1]
 
     body = "the quick brown fox jumps over the lazy dog, " * 4
@@ -204,10 +232,7 @@ def main(db: str) -> dict[str, Any]:
     templates = Path(tempfile.mkdtemp(prefix="tether-bench-streams-"))
     (templates / "bench").mkdir()
     # The chat page as it was before streams: the same template, the history a list.
-    source = CHAT_TEMPLATE.read_text()
-    if STREAM_LOOP not in source:
-        raise RuntimeError("the chat template changed: update bench/streams.py")
-    (templates / "bench" / "list_chat.html").write_text(source.replace(STREAM_LOOP, LIST_LOOP))
+    (templates / "bench" / "list_chat.html").write_text(listed_chat(CHAT_TEMPLATE.read_text()))
     settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], templates]
     import django
 

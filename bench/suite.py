@@ -11,13 +11,14 @@ import subprocess
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bench import components as bench_components
-from bench import crowd, dashboard, flood, scale_out, servers, shutdown, table
+from bench import crowd, dashboard, flame, flood, scale_out, servers, shutdown, table
 from bench import longpoll as bench_longpoll
 from bench import shared as bench_shared
 from bench import streams as bench_streams
@@ -31,6 +32,10 @@ COUNTER_PATH = "/counter/"
 LONGPOLL_CLICKS = 200  # one page, one click at a time: the long-poll round trip
 # The sweeper runs every 5 s and freezes views idle longer than FREEZE_IDLE_AFTER.
 SWEEP_EVERY = 5.0
+# The flame graphs sample extra, unmeasured work: this many broadcasts at the
+# fan-out's largest step, and the round trip's clicks this many times over.
+FLAME_BROADCASTS = 10
+FLAME_CLICK_ROUNDS = 10
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ class Plan:
     watchdog_rounds: int
     idle_batches: int = 8  # pages join in batches, idling long enough to freeze
     flood_joins: int = 20_000  # phx_join frames one connection floods the server with
-    shutdown_pages: int = 2_000  # chat pages open when the deploy sends SIGTERM
+    shutdown_pages: int = 2_000  # chat pages open when the deploy sends SIGTERM (per store)
     # The crowd: one room filled through these steps, heartbeats every
     # crowd_heartbeat s against an idle timeout of crowd_idle_timeout s.
     crowd_steps: tuple[int, ...] = (1_000, 5_000, 10_000)
@@ -88,6 +93,7 @@ class Plan:
             watchdog_ms=(0, 100, 500),
             watchdog_pages=1_000,
             watchdog_rounds=3,
+            shutdown_pages=10_000,
         )
 
     @classmethod
@@ -138,9 +144,16 @@ class Suite:
     """Runs the figures in order; each one records its numbers or why it has none."""
 
     def __init__(
-        self, plan: Plan, workers: int, where: bool = False, only: tuple[str, ...] = ()
+        self,
+        plan: Plan,
+        workers: int,
+        where: bool = False,
+        only: tuple[str, ...] = (),
+        stem: Path | None = None,
     ) -> None:
         self.plan = plan
+        # The results' path without suffix: flame graphs are <stem>-<name>.svg beside them.
+        self.stem = stem or results_stem({"date": time.strftime("%Y-%m-%d"), "commit": "run"})
         self.where = where
         self.only = only
         self.workers = workers
@@ -200,6 +213,17 @@ class Suite:
 
     def swarm(self, label: str, server: ServerProcess) -> Swarm:
         return Swarm(label, server.url, server.port, self.workers)
+
+    @contextmanager
+    def flame(self, name: str, what: str, pid: int) -> Iterator[None]:
+        """A py-spy flame graph of ``pid`` while the block runs: <stem>-<name>.svg."""
+        path = self.stem.with_name(f"{self.stem.name}-{name}.svg")
+        progress(f"  flame graph of {what}: {path.name}")
+        with flame.record(pid, path) as found:
+            found["what"] = what
+            self.figures.setdefault("flames", {})[name] = found
+            yield
+        progress(f"  flame graph: {found.get('svg') or found.get('error')}")
 
     def open(self, swarm: Swarm, path: str | None, count: int) -> dict[str, Any]:
         result = swarm.open(path, count, self.plan.open_timeout)
@@ -294,7 +318,7 @@ class Suite:
                         f"{per_page / 1024:.1f} KiB per page"
                     )
                     if target == self.plan.roundtrip_pages:
-                        self.roundtrip(swarm, opened)
+                        self.roundtrip(swarm, opened, server.pid)
                     if opened < target * 0.9:
                         figure["error"] = f"only {opened} of {target} pages open; stopped"
                         break
@@ -359,7 +383,7 @@ class Suite:
         finally:
             server.stop()
 
-    def roundtrip(self, swarm: Swarm, opened: int) -> None:
+    def roundtrip(self, swarm: Swarm, opened: int, pid: int) -> None:
         plan = self.plan
         progress(
             f"  round trip: {plan.roundtrip_clients} clients x {plan.roundtrip_clicks} clicks"
@@ -376,6 +400,9 @@ class Suite:
         self.samples["roundtrip_seconds"] = latencies
         if sample is not None:
             self.figures["wire_increment"] = {"frame": sample, "bytes": len(sample.encode())}
+        if latencies:  # the profile: more of the same clicks, not measured
+            with self.flame("click", f"a click with {opened:,} pages open", pid):
+                clicks(swarm, plan.roundtrip_clients, plan.roundtrip_clicks * FLAME_CLICK_ROUNDS)
 
     def compression(self) -> None:
         """Memory per counter page when the browser's permessage-deflate offer is accepted."""
@@ -522,6 +549,10 @@ class Suite:
                         break
                     if "error" in step:
                         break
+                else:  # the profile: more broadcasts at the largest step, not measured
+                    with self.flame("fanout", f"fan-out to {opened:,} chat pages", server.pid):
+                        for _ in range(FLAME_BROADCASTS):
+                            self.broadcast(swarm, server)
         finally:
             server.stop()
 
@@ -696,22 +727,43 @@ class Suite:
         return out
 
     def shutdown(self) -> None:
-        cache = self.db.logs / "cache-shutdown"
-        server = self.server("shutdown", {"TETHER_CACHE_DIR": str(cache)})
-        room = f"deploy-{uuid.uuid4().hex[:8]}"
-        try:
-            with self.swarm("shutdown", server) as swarm:
-                opened = self.open(swarm, f"/chat/{room}/", self.plan.shutdown_pages)["open"]
-                servers.wait_idle(server.pid, timeout=60)
-                figure = shutdown.measure(server, cache, opened)
-        finally:
-            server.stop()
-        self.figures["shutdown"] = figure
-        progress(
-            f"  SIGTERM with {figure['open']:,} chat pages: exit after"
-            f" {figure['exit_seconds']:.1f} s, {figure['frozen']:,} frozen,"
-            f" {figure['failed']} failed"
-        )
+        """SIGTERM with chat pages open, once per state store (``bench/shutdown.py``)."""
+        pages = self.plan.shutdown_pages
+        stores: list[dict[str, Any]] = []
+        self.figures["shutdown"] = {"pages": pages, "stores": stores}
+        for store in shutdown.STORES:
+            cache = self.db.logs / f"cache-shutdown-{store}"
+
+            def start(env: dict[str, str], port: int | None, store: str = store) -> ServerProcess:
+                name = f"shutdown-{store}" + ("-again" if port else "")
+                log = self.db.logs / f"{name}.log"
+                server = ServerProcess(
+                    "demo.asgi:application",
+                    cwd=servers.DEMO,
+                    env={**servers.demo_env(self.db), **env},
+                    port=port,
+                    log=log,
+                ).start()
+                progress(f"  demo server {name} on {server.url}, pid {server.pid}")
+                return server
+
+            def fill(swarm: Swarm, path: str, count: int) -> int:
+                return int(self.open(swarm, path, count)["open"])
+
+            swarm = lambda server: self.swarm("shutdown", server)  # noqa: E731
+            figure = shutdown.measure(store, start, swarm, fill, pages, cache)
+            stores.append(figure)
+            if "error" in figure:
+                progress(f"  {store} store: {figure['error']}")
+                continue
+            rejoin = figure.get("rejoin")
+            progress(
+                f"  SIGTERM with {figure['open']:,} chat pages, {store} store: frozen and exited"
+                f" after {figure['exit_seconds']:.1f} s,"
+                f" {figure['frozen'] if figure['frozen'] is not None else '?'} stored,"
+                f" {figure['failed']} failed"
+                + (f"; rejoins thawed {rejoin['found']} of {rejoin['checked']}" if rejoin else "")
+            )
 
     def crowd(self) -> None:
         plan = self.plan

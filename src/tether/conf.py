@@ -78,9 +78,10 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_THREADS": 16,
     # Freeze a view with no events or messages for this many seconds (None: never).
     "FREEZE_IDLE_AFTER": None,
-    # State-store writes in flight at once; more wait their turn (a deploy freezes
-    # every open page at once, and each write must get its whole 2 s timeout).
-    "STATE_WRITE_CONCURRENCY": 32,
+    # Frozen states go to the store in batches (a deploy freezes every open page at
+    # once): at most BATCH per store call, each call given TIMEOUT seconds. A failed
+    # batch fails what waits behind it at once (live/state_writer.py).
+    "STATE_WRITES": {"BATCH": 256, "TIMEOUT": 5.0},
     # Write-through checkpoints, so that a page survives a crash (kill -9) of its
     # process: views that handled something are frozen every EVERY seconds, at most
     # BATCH per pass. Off by default: a store write per busy view per EVERY.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("tests.integration.nested_views")),
     path("", include("tests.integration.live_session_views")),
     path("", include("tests.integration.shared_views")),
+    path("", include("tests.integration.presence_views")),
     path("", include("demo.urls")),
 ]
 

@@ -117,6 +117,18 @@ if os.environ.get("TETHER_REDIS_URL"):
         "BACKEND": "tether.state.redis.RedisStateStore",
         "OPTIONS": {"URL": os.environ["TETHER_REDIS_URL"], "TTL": 3600},
     }
+if os.environ.get("TETHER_STATE_STORE") == "memory":
+    # The bench's shutdown step freezes a deploy's pages into each kind of store.
+    TETHER["STATE"] = {"BACKEND": "tether.state.memory.MemoryStateStore", "OPTIONS": {"TTL": 3600}}
+elif os.environ.get("TETHER_STATE_STORE") == "redis":
+    TETHER["STATE"] = {
+        "BACKEND": "tether.state.redis.RedisStateStore",
+        "OPTIONS": {
+            "URL": os.environ.get("TETHER_STATE_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "TTL": 3600,
+            "PREFIX": os.environ.get("TETHER_STATE_PREFIX", "tether:state:"),
+        },
+    }
 if os.environ.get("TETHER_TELEMETRY_HANDLER"):
     # A telemetry handler on every event (bench: the cost of one attached).
     TETHER["TELEMETRY"] = {"HANDLERS": {os.environ["TETHER_TELEMETRY_HANDLER"]: None}}

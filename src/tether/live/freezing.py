@@ -6,7 +6,14 @@ the record (assigns, flash, URL, the topics and presences to relink, the view's
 components), when a
 store failure is only logged (a dead Redis must never keep a socket from
 closing, nor a page from mounting fresh), and how a thawed record is put
-back onto a new view instance.
+back onto a new view instance. Writes go through ``state_writer.py``, in
+batches.
+
+A ``PresenceList`` assign is frozen as its topic only (``PresenceOf``), and
+thawed as the process's shared list of that topic. Frozen as data, every view
+of a room of N people carried all N entries: N x N at a deploy (10,000 chat
+pages: 10,000 lists of 10,000), most of the time it took. And a thawed page
+must show who is here now, not who was at the freeze.
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import weakref
+from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 
@@ -25,6 +33,8 @@ from tether.django.views import user_id
 from tether.errors import FreezeError, ThawRefused
 from tether.live.host import ViewHost
 from tether.live.owner import best_effort
+from tether.live.state_writer import state_writer
+from tether.presence.listing import PresenceList
 from tether.state import Frozen, freeze, get_state_store, state_ttl, thaw
 from tether.sync import call
 from tether.tokens import view_path
@@ -34,6 +44,20 @@ logger = logging.getLogger("tether.freezing")
 
 # How often a rejoin polls for state the previous process may still be writing.
 POLL_EVERY = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceOf:
+    """A frozen ``PresenceList`` assign: its topic; the thaw shares the current list."""
+
+    topic: str
+
+
+def _frozen_assigns(view: LiveView) -> dict[str, Any]:
+    return {
+        name: PresenceOf(value.topic) if isinstance(value, PresenceList) else value
+        for name, value in view.get_assigns().items()
+    }
 
 
 def frozen_blob(
@@ -46,7 +70,7 @@ def frozen_blob(
         element_id=element_id,
         user_id=user_id(getattr(request, "user", None)),
         url=url,
-        assigns=view.get_assigns(),
+        assigns=_frozen_assigns(view),
         flash=view.flash,
         topics=host.topics,
         presences=host.presences,
@@ -64,34 +88,43 @@ def frozen_blob(
 async def store_view(
     view: LiveView, host: ViewHost, *, element_id: str, request: HttpRequest, url: str
 ) -> bool:
-    """Freeze ``view`` into the store; False (logged) when it could not be."""
+    """Freeze a live ``view`` (idle, checkpointed) now, between two of its steps, into a
+    state it really was in; False (logged) when it could not be stored."""
+    return await _store(view, host, element_id, request, url, closed=False)
+
+
+async def store_closed(
+    view: LiveView, host: ViewHost, *, element_id: str, request: HttpRequest, url: str
+) -> bool:
+    """Freeze the ``view`` of a closed session: nothing runs it any more, so its state
+    is made when its batch comes up (``state_writer.py``)."""
+    return await _store(view, host, element_id, request, url, closed=True)
+
+
+async def _store(
+    view: LiveView, host: ViewHost, element_id: str, request: HttpRequest, url: str, closed: bool
+) -> bool:
     watch = telemetry.stopwatch(telemetry.STATE_FREEZE)
-    blob = frozen_blob(view, host, element_id=element_id, request=request, url=url)
-    stored = blob is not None and await store(element_id, blob)
-    watch.view_done(type(view), bytes=len(blob or b""), ok=stored)
+    size = 0
+
+    def make() -> bytes | None:
+        nonlocal size
+        blob = frozen_blob(view, host, element_id=element_id, request=request, url=url)
+        size = len(blob or b"")
+        return blob
+
+    if closed:
+        stored = await state_writer().write(element_id, make)
+    else:
+        blob = make()
+        stored = blob is not None and await store(element_id, blob)
+    watch.view_done(type(view), bytes=size, ok=stored)
     return stored
 
 
 async def store(element_id: str, blob: bytes) -> bool:
-    # A deploy closes every socket at once: thousands of writes would each wait
-    # their turn inside the store's timeout, and time out. Writes queue here
-    # instead, a bounded number at a time, and each gets its whole timeout.
-    async with _writes():
-        return await best_effort(get_state_store().put(element_id, blob), "freeze")
-
-
-_WRITES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _writes() -> asyncio.Semaphore:
-    """The running loop's bound on concurrent state writes (``STATE_WRITE_CONCURRENCY``)."""
-    loop = asyncio.get_running_loop()
-    writes = _WRITES.get(loop)
-    if writes is None:
-        writes = _WRITES[loop] = asyncio.Semaphore(int(setting("STATE_WRITE_CONCURRENCY")))
-    return writes
+    """Queue a made state for the store (``state_writer.py``); False (logged) if lost."""
+    return await state_writer().write(element_id, lambda: blob)
 
 
 async def discard(element_id: str) -> None:
@@ -148,13 +181,19 @@ async def thaw_into(
     state = await take(type(view), element_id, request, wait=wait)
     if state is None:
         return None
+    shared = []
     for name, value in state.assigns.items():
-        object.__setattr__(view, name, value)
+        if isinstance(value, PresenceOf):
+            shared.append((name, value.topic))
+        else:
+            object.__setattr__(view, name, value)
     if state.components is not None:
         object.__setattr__(view, "_components", ComponentSet.thaw(state.components, host))
     view.restore_flash(state.flash)
     if relink:
         await host.relink(state.topics, state.presences)
+    for name, topic in shared:
+        object.__setattr__(view, name, await view.presence_list(topic))
     await call(view.on_thaw)
     view.pop_changed()
     return state

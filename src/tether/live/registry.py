@@ -23,6 +23,7 @@ from tether.conf import setting
 from tether.live.checkpoints import checkpoints
 from tether.live.collector import collector
 from tether.live.session import LiveSession
+from tether.live.state_writer import state_writer
 
 
 class LiveSocket(Protocol):
@@ -32,6 +33,8 @@ class LiveSocket(Protocol):
     sessions: dict[str, LiveSession]
 
     def close(self, code: int = ..., reason: str = ...) -> None: ...
+
+    async def close_sessions(self) -> None: ...
 
 
 class Registry:
@@ -106,9 +109,16 @@ class Registry:
         return frozen
 
     async def close_all(self, code: int = protocol.CLOSE_SERVICE_RESTART) -> None:
-        """Close every socket (server shutdown): clients reconnect elsewhere."""
-        for socket in list(self.sockets):
+        """Close every socket (server shutdown): clients reconnect elsewhere, and
+        their views are frozen before this returns."""
+        sockets = list(self.sockets)
+        for socket in sockets:
             socket.close(code, "server shutting down")
+        # Freeze here, not in each socket's task: a server that has not closed the
+        # sockets itself (uvicorn has, with 1012) ends the process once this returns.
+        # Whichever of the two comes first freezes a socket's views; the other finds none.
+        await asyncio.gather(*(s.close_sessions() for s in sockets), return_exceptions=True)
+        await state_writer().close()
         watchdog.stop()
         await checkpoints.close()
         collector.uninstall()

@@ -150,7 +150,7 @@ class LiveSession(SessionUpdates):
                 runner.cancel()
                 await asyncio.wait([runner])  # a replacing join never runs beside it
             if freeze and state is SessionState.JOINED and view is not None and host is not None:
-                await freezing.store_view(
+                await freezing.store_closed(
                     view, host, element_id=self.element_id, request=self.request, url=self.url
                 )
             elif not freeze and (state is SessionState.FROZEN or checkpoints.enabled()):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 
 
 class StateStore(ABC):
@@ -17,6 +18,14 @@ class StateStore(ABC):
 
     @abstractmethod
     async def put(self, element_id: str, blob: bytes) -> None: ...
+
+    async def put_many(self, entries: Sequence[tuple[str, bytes]]) -> None:
+        """Store many ``(element_id, blob)`` at once (a deploy freezes every open view).
+
+        One by one here; a store that can write many in one round trip (a
+        pipeline, one thread hop) should override it."""
+        for element_id, blob in entries:
+            await self.put(element_id, blob)
 
     @abstractmethod
     async def get(self, element_id: str) -> bytes | None: ...

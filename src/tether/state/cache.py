@@ -18,6 +18,15 @@ Django as usual, but never reads a frozen state through ``get``:
 - Any other backend (database, memcached, third-party) is refused when the
   store is built: Tether cannot read its entries without Django unpickling
   them first. Use ``RedisStateStore`` instead.
+
+Writes go through Django too, but a deploy writes every open view at once
+(``put_many``): each batch is one hop to Django's sync thread, and Redis gets
+one pipeline (``set_many``). The file cache's ``set`` lists the whole cache
+directory to decide whether to cull, so a batch written with it would cost
+one listing per view, quadratic in open pages (10,000 views: a listing of up
+to 10,000 files each). ``_write_files`` culls once per batch and writes each
+entry as ``set`` does, with the backend's own private ``_cull``,
+``_write_content`` and ``_key_to_file``.
 """
 
 from __future__ import annotations
@@ -28,8 +37,10 @@ import logging
 import os
 import pickle
 import secrets
+import tempfile
 import time
 import zlib
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from asgiref.sync import sync_to_async
@@ -89,6 +100,13 @@ class CacheStateStore(StateStore):
 
     async def put(self, element_id: str, blob: bytes) -> None:
         await self.cache.aset(self.key(element_id), blob, timeout=self.ttl)
+
+    async def put_many(self, entries: Sequence[tuple[str, bytes]]) -> None:
+        values = {self.key(element_id): blob for element_id, blob in entries}
+        if isinstance(self.cache, FileBasedCache):
+            await sync_to_async(_write_files)(self.cache, values, self.ttl)
+        else:
+            await sync_to_async(self.cache.set_many)(values, timeout=self.ttl)
 
     async def get(self, element_id: str) -> bytes | None:
         return await self._read(element_id, delete=False)
@@ -151,6 +169,24 @@ def _read_file(cache: FileBasedCache, key: str, delete: bool) -> Any:
         if delete:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(path)
+
+
+def _write_files(cache: FileBasedCache, values: dict[str, bytes], ttl: float) -> None:
+    """Django's ``set`` for many entries, culling once instead of once per entry."""
+    # Private: the directory, its culling and the entry's layout are Django's.
+    cache._createdir()  # type: ignore[attr-defined]
+    cache._cull()  # type: ignore[attr-defined]
+    for key, blob in values.items():
+        path = cache._key_to_file(key)  # type: ignore[attr-defined]
+        fd, temporary = tempfile.mkstemp(dir=cache._dir)  # type: ignore[attr-defined]
+        try:
+            with open(fd, "wb") as file:
+                cache._write_content(file, ttl, blob)  # type: ignore[attr-defined]
+            os.replace(temporary, path)  # atomic: a reader sees the old entry or the new
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(temporary)
+            raise
 
 
 def _read_redis(cache: RedisCache, key: str, delete: bool) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -30,6 +31,14 @@ class RedisStateStore(StateStore):
 
     async def put(self, element_id: str, blob: bytes) -> None:
         await self.redis.set(self.key(element_id), blob, px=int(self.ttl * 1000))
+
+    async def put_many(self, entries: Sequence[tuple[str, bytes]]) -> None:
+        # One round trip and one pooled connection for the whole batch.
+        ttl = int(self.ttl * 1000)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for element_id, blob in entries:
+                pipe.set(self.key(element_id), blob, px=ttl)
+            await pipe.execute()
 
     async def get(self, element_id: str) -> bytes | None:
         return _bytes(await self.redis.get(self.key(element_id)))

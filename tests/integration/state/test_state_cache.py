@@ -169,3 +169,29 @@ def test_a_cache_read_only_through_django_get_is_refused(settings: Any) -> None:
     }
     with pytest.raises(ConfigurationError, match="unpickle a frozen state"):
         CacheStateStore(alias="frozen")
+
+
+async def test_a_batch_of_frozen_states_is_stored_whole_and_thaws_once_each(
+    store: CacheStateStore,
+) -> None:
+    # A deploy writes every open page's state in batches (put_many).
+    states = {f"phx-{n}": f"signed blob {n}".encode() for n in range(300)}
+    await store.put_many(list(states.items()))
+    for element_id, blob in states.items():
+        assert await store.take(element_id) == blob
+        assert await store.take(element_id) is None
+
+
+async def test_a_batch_in_a_full_file_cache_still_culls_as_django_does(
+    settings: Any, tmp_path: Any
+) -> None:
+    # The batch culls once instead of once per entry, but a full cache is still culled.
+    config = {**file_cache(tmp_path), "OPTIONS": {"MAX_ENTRIES": 50, "CULL_FREQUENCY": 2}}
+    settings.CACHES = {**settings.CACHES, "frozen": config}
+    store = CacheStateStore(alias="frozen", ttl=60)
+    await store.put_many([(f"phx-{n}", b"blob") for n in range(60)])
+    directory = tmp_path / "cache"
+    assert len(list(directory.glob("*.djcache"))) == 60  # not full when the batch began
+    await store.put_many([("phx-next", b"next")])
+    assert len(list(directory.glob("*.djcache"))) == 60 - 30 + 1
+    assert await store.take("phx-next") == b"next"

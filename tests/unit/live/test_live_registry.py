@@ -13,8 +13,11 @@ from typing import Any
 
 import pytest
 
+from tether.live import state_writer as state_writers
 from tether.live.registry import Registry
 from tether.live.session import LiveSession
+from tether.live.state_writer import state_writer
+from tether.state.memory import MemoryStateStore
 
 IDLE_TIMEOUT = 0.6
 BEAT_EVERY = 0.1
@@ -33,6 +36,9 @@ class Client:
 
     def close(self, code: int = 1000, reason: str = "") -> None:
         self.closed = (code, reason)
+
+    async def close_sessions(self) -> None:
+        self.sessions.clear()
 
     def frame_handled(self) -> None:
         self.last_seen = time.monotonic()
@@ -105,3 +111,30 @@ async def test_a_silent_socket_is_closed_after_the_idle_timeout(registry: Regist
         assert client.closed == (1001, f"no heartbeat for {IDLE_TIMEOUT:g}s")
     finally:
         await registry.close_all()
+
+
+class Freezing(Client):
+    """A socket with one view whose state goes to the store when its sessions close."""
+
+    def __init__(self, element_id: str) -> None:
+        super().__init__()
+        self.element_id = element_id
+
+    async def close_sessions(self) -> None:
+        await asyncio.sleep(0.01)  # a view's runner to cancel first, as a session does
+        await state_writer().write(self.element_id, lambda: b"frozen")
+
+
+async def test_a_shutdown_returns_only_once_every_open_view_is_in_the_store(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under a server that does not close WebSockets itself, the lifespan shutdown is
+    # the last moment: the process exits when it returns.
+    store = MemoryStateStore()
+    monkeypatch.setattr(state_writers, "get_state_store", lambda: store)
+    clients = [Freezing(f"phx-{n}") for n in range(300)]
+    for client in clients:
+        registry.add(client)
+    await registry.close_all()
+    assert all(client.closed == (1012, "server shutting down") for client in clients)
+    assert all([await store.get(f"phx-{n}") == b"frozen" for n in range(300)])
