@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from tether import protocol
+from tether.live.collector import collector
 from tether.live.registry import registry
 from tether.live.socket import LiveSocket
 from tether.longpoll import endpoint as longpoll
@@ -49,7 +50,11 @@ class TetherASGI:
         elif self.static is not None and self.static.handles(scope):
             await self.static(scope, receive, send)
         else:
-            await self.django_app(scope, receive, send)
+            collector.requests += 1  # its cycles die soon: no freeze meanwhile
+            try:
+                await self.django_app(scope, receive, send)
+            finally:
+                collector.requests -= 1
 
     async def lifespan(self, receive: Receive, send: Send) -> None:
         while True:

@@ -71,6 +71,11 @@ class Step:
 steps: dict[asyncio.Task[Any], Step] = {}
 
 
+def stepping() -> bool:
+    """Whether any live view is in the middle of a step."""
+    return bool(steps)
+
+
 def phase(label: str | None) -> None:
     """Mark (or, with None, unmark) Tether's own work in the current step."""
     try:

@@ -1,12 +1,21 @@
-"""Short garbage-collector pauses with thousands of open pages.
+"""Short garbage-collector pauses with thousands of open pages, and no dead cycles kept.
 
 A full collection walks every tracked object: with 10,000 open pages that is
 millions of objects and a pause of seconds for every page of the process.
 After each full collection Python runs on its own, whatever survived is moved
 out of the collector's reach (``gc.freeze()``), so the next full collection
-walks only what arrived since. Closed views break their own reference cycles
-and are freed by reference counting; other cycles that die after being frozen
-wait for the complete collection that runs every ``FULL_EVERY`` seconds.
+walks only what arrived since.
+
+What is frozen is never collected again until the complete collection every
+``FULL_EVERY`` seconds, so a freeze must not catch objects that are about to
+die in a reference cycle. Django makes such cycles in every request (the
+request and its message storage hold each other), and a page in the middle
+of its dead render or join holds a few kilobytes in them. Frozen during a
+join storm, they were kept for ten minutes: 2 KiB more per open page. So the
+freeze waits for a quiet moment, no HTTP request (``requests``) and no
+session step (``busy``) in flight, for at most ``QUIET_WAIT`` seconds; having
+waited, it first collects what died meanwhile. Closed views break their own
+reference cycles and are freed by reference counting either way.
 """
 
 from __future__ import annotations
@@ -14,44 +23,74 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
+from collections.abc import Callable
 from typing import Any
 
 from tether import telemetry
+
+# How often a freeze that waits for a quiet moment looks again.
+QUIET_POLL = 0.05
+
+
+def _never_busy() -> bool:
+    return False
 
 
 class Collector:
     def __init__(self) -> None:
         self.full_every: float | None = 600.0
+        self.quiet_wait = 2.0
         self.freezes = 0
+        #: HTTP requests in flight (counted by ``tether.asgi``): a dead render's cycles.
+        self.requests = 0
+        self._busy: Callable[[], bool] = _never_busy
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending = False
+        self._waiting_since = 0.0
+        self._handle: asyncio.TimerHandle | None = None
+        self._collecting = False
         self._last_full = time.monotonic()
         self._gc_started = 0.0
 
-    def install(self, loop: asyncio.AbstractEventLoop, full_every: float | None) -> None:
+    def install(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        full_every: float | None,
+        quiet_wait: float = 2.0,
+        busy: Callable[[], bool] = _never_busy,
+    ) -> None:
+        """Freeze after full collections on ``loop``; ``busy`` says whether work is in flight."""
         self._loop = loop
         self.full_every = full_every
+        self.quiet_wait = quiet_wait
+        self._busy = busy
         if self._on_gc not in gc.callbacks:
             gc.callbacks.append(self._on_gc)
 
     def uninstall(self) -> None:
         if self._on_gc in gc.callbacks:
             gc.callbacks.remove(self._on_gc)
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+        self._pending = False
         self._loop = None
+        self._busy = _never_busy
         gc.unfreeze()
 
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
         # Called inside the collector: only schedule, never collect here.
         if telemetry.enabled(telemetry.GC_PAUSE):
             self._time(phase, info)
-        if phase != "stop" or info.get("generation") != 2 or self._pending:
+        if phase != "stop" or info.get("generation") != 2 or self._pending or self._collecting:
             return
         loop = self._loop
         if loop is None or loop.is_closed():
             return
         self._pending = True
+        self._waiting_since = time.monotonic()
         try:
-            loop.call_soon_threadsafe(self._freeze)
+            loop.call_soon_threadsafe(self._settle)
         except RuntimeError:  # the loop closed meanwhile
             self._pending = False
 
@@ -62,13 +101,30 @@ class Collector:
             pause, self._gc_started = time.perf_counter() - self._gc_started, 0.0
             telemetry.emit(telemetry.GC_PAUSE, telemetry.gc_data(pause, info))
 
-    def _freeze(self) -> None:
+    def _settle(self) -> None:
+        """Freeze once nothing is in flight, or once ``quiet_wait`` has passed anyway."""
+        self._handle = None
+        if not self._pending or self._loop is None:
+            return
+        waited = time.monotonic() - self._waiting_since
+        if (self.requests or self._busy()) and waited < self.quiet_wait:
+            self._handle = self._loop.call_later(QUIET_POLL, self._settle)
+            return
+        self._freeze(collect=waited > 0.0)
+
+    def _freeze(self, collect: bool) -> None:
         self._pending = False
         now = time.monotonic()
-        if self.full_every is not None and now - self._last_full >= self.full_every:
-            self._last_full = now
-            gc.unfreeze()
-            gc.collect()
+        self._collecting = True  # our own collections do not ask for another freeze
+        try:
+            if self.full_every is not None and now - self._last_full >= self.full_every:
+                self._last_full = now
+                gc.unfreeze()
+                gc.collect()
+            elif collect:
+                gc.collect()  # what died while the freeze waited: never freeze the dead
+        finally:
+            self._collecting = False
         gc.freeze()
         self.freezes += 1
 

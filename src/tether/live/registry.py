@@ -55,7 +55,12 @@ class Registry:
         watchdog.ensure_started()
         conf = setting("GC")
         if conf.get("FREEZE"):
-            collector.install(asyncio.get_running_loop(), conf.get("FULL_EVERY"))
+            collector.install(
+                asyncio.get_running_loop(),
+                conf.get("FULL_EVERY"),
+                float(conf.get("QUIET_WAIT", 2.0)),
+                busy=watchdog.stepping,
+            )
         if self._sweeper is None or self._sweeper.done():
             self._sweeper = asyncio.get_running_loop().create_task(self._sweep())
 

@@ -53,3 +53,58 @@ async def test_a_cycle_frozen_alive_is_freed_by_the_periodic_complete_collection
         assert ref() is None
     finally:
         collector.uninstall()
+
+
+async def test_a_freeze_waits_for_requests_in_flight_and_keeps_none_of_their_cycles() -> None:
+    # Django's request and its message storage hold each other: a cycle that
+    # dies when the request ends. Frozen while in flight, it would be kept
+    # until the complete collection (minutes): memory every open page paid.
+    collector = Collector()
+    collector.install(asyncio.get_running_loop(), full_every=None, quiet_wait=5.0)
+    try:
+        request, storage = Node(), Node()
+        request.other, storage.other = storage, request
+        ref = weakref.ref(request)
+        collector.requests += 1  # the request is in flight
+        gc.collect()
+        await asyncio.sleep(0.1)
+        assert collector.freezes == 0, "froze with a request in flight"
+        del request, storage
+        collector.requests -= 1  # it ended: its cycle is garbage now
+        await asyncio.sleep(0.2)
+        assert collector.freezes == 1
+        assert ref() is None, "the request's cycle was frozen alive"
+    finally:
+        collector.uninstall()
+
+
+async def test_a_freeze_waits_for_a_step_in_flight() -> None:
+    busy = [True]
+    collector = Collector()
+    collector.install(
+        asyncio.get_running_loop(), full_every=None, quiet_wait=5.0, busy=lambda: busy[0]
+    )
+    try:
+        gc.collect()
+        await asyncio.sleep(0.1)
+        assert collector.freezes == 0
+        busy[0] = False
+        await asyncio.sleep(0.2)
+        assert collector.freezes == 1
+    finally:
+        collector.uninstall()
+
+
+async def test_a_freeze_that_never_finds_a_quiet_moment_happens_after_quiet_wait() -> None:
+    collector = Collector()
+    collector.install(
+        asyncio.get_running_loop(), full_every=None, quiet_wait=0.2, busy=lambda: True
+    )
+    try:
+        gc.collect()
+        await asyncio.sleep(0.05)
+        assert collector.freezes == 0
+        await asyncio.sleep(0.4)
+        assert collector.freezes == 1
+    finally:
+        collector.uninstall()
