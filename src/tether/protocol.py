@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import json
 import re
+from collections.abc import Callable
 from typing import Any, Final
 
 from tether.errors import MalformedFrame
@@ -281,12 +282,10 @@ MAX_NESTING: Final = 64
 def decode(text: str) -> Frame:
     """A V2 frame from a client's text; anything else raises ``MalformedFrame``.
 
-    The text is hostile: Python's json recurses per level (``RecursionError``),
-    refuses integers over 4300 digits (``ValueError``) and accepts ``NaN`` and
-    ``Infinity``, which JSON and the browser do not.
-    """
+    The text is hostile: Python's json recurses per level (``RecursionError``), refuses
+    integers over 4300 digits (``ValueError``) and accepts ``NaN`` and ``Infinity``."""
     try:
-        value = json.loads(text, parse_constant=_no_constant)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise MalformedFrame(f"not JSON: {exc.msg}") from None
     except RecursionError:
@@ -311,6 +310,12 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
+# Built once: json.loads and json.dumps with options build one per call.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+dumps: Callable[[Any], str] = _ENCODER.encode
+
+
 def _depth(value: Any) -> int:
     """How deeply arrays and objects nest in a decoded value, without recursing."""
     deepest = 0
@@ -326,10 +331,6 @@ def _depth(value: Any) -> int:
         deepest = max(deepest, depth)
         stack.extend((child, depth + 1) for child in item)
     return deepest
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
