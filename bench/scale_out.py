@@ -27,26 +27,20 @@ from tether.testing import ServerProcess
 from tether.testing.server import manage
 
 POSTGRES = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_URL = servers.REDIS_URL
 WORKERS = 2
 
 
 def missing_service() -> str | None:
     """Why the deployed configuration cannot run here, or None."""
     import psycopg
-    import redis
 
     try:
         psycopg.connect(POSTGRES, connect_timeout=3).close()
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return f"PostgreSQL is not running on 127.0.0.1:5432 ({first})"
-    try:
-        with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2) as client:
-            client.ping()
-    except redis.RedisError as exc:
-        return f"Redis is not running on 127.0.0.1:6379 ({exc})"
-    return None
+    return servers.redis_missing()
 
 
 @contextlib.contextmanager

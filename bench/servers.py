@@ -16,6 +16,9 @@ import httpx
 from tether.testing import ServerProcess
 from tether.testing.server import manage
 
+#: The Redis the multi-process steps use (the machine's own, loopback only).
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -179,3 +182,15 @@ class Probe:
 
     def snapshot(self, number: int) -> Path:
         return self.dir / f"{number}.tracemalloc"
+
+
+def redis_missing(timeout: float = 2.0) -> str | None:
+    """None when Redis answers at ``REDIS_URL``, else why not (a step says so and goes on)."""
+    import redis
+
+    try:
+        with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=timeout) as client:
+            client.ping()
+    except redis.RedisError as exc:
+        return f"Redis is not running at {REDIS_URL} ({exc})"
+    return None

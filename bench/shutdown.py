@@ -37,7 +37,7 @@ from bench import servers, wire
 from bench.fleet import Swarm
 from tether.testing import ServerProcess
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_URL = servers.REDIS_URL
 SAMPLE = 20  # pages whose rejoin after the restart is checked
 HEARTBEAT = 30.0  # seconds, as phoenix.js sends them
 # The writer logs each failed batch: its views and those dropped behind it.
@@ -66,16 +66,6 @@ def store_env(store: str, cache: Path, prefix: str) -> dict[str, str]:
             "TETHER_STATE_PREFIX": prefix,
         }
     return {"TETHER_CACHE_DIR": str(cache)}
-
-
-def redis_up() -> str | None:
-    """None when Redis answers on 127.0.0.1:6379, else why not."""
-    try:
-        with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1) as client:
-            client.ping()
-    except redis.RedisError as exc:
-        return f"Redis is not running at {REDIS_URL} ({exc})"
-    return None
 
 
 def stored(store: str, cache: Path, prefix: str) -> int | None:
@@ -181,7 +171,7 @@ def measure(
     on the same port and the sample's rejoins. ``start(env, port)`` starts a demo
     server; ``fill(swarm, path, count)`` opens pages with the suite's client
     workers and returns how many are open. They stay open until the server goes."""
-    if store == "redis" and (down := redis_up()):
+    if store == "redis" and (down := servers.redis_missing()):
         return {"store": store, "error": down}
     prefix = f"tether-bench-{uuid.uuid4().hex[:8]}:state:"
     env = store_env(store, cache, prefix)
