@@ -123,7 +123,7 @@ def build_request(scope: Scope, url: str | None = None) -> HttpRequest:
     request.path = request.path_info = parts.path or "/"
     meta["PATH_INFO"] = request.path
     meta["QUERY_STRING"] = parts.query
-    request.GET = QueryDict(parts.query)
+    request.GET = QueryDict(parts.query) if parts.query else _NO_BODY  # most pages: one shared
     secure = parts.scheme == "https" or scope.get("scheme") in ("wss", "https")
     request.socket_scheme = "https" if secure else "http"
     return request

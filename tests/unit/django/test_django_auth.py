@@ -81,6 +81,14 @@ def test_build_request_without_url_uses_the_scope_path() -> None:
     assert not request.is_secure()
 
 
+def test_pages_without_a_query_share_one_empty_get_that_no_view_can_change() -> None:
+    first, second = build_request(scope(), "/a/"), build_request(scope(), "/b/")
+    assert first.GET is second.GET  # not one per open page
+    with pytest.raises(AttributeError, match="immutable"):
+        first.GET["page"] = "2"
+    assert not second.GET
+
+
 def csrf_request(secret: str | None) -> Any:
     cookies = "" if secret is None else f"csrftoken={secret}"
     return build_request(scope(("cookie", cookies)), "/")
