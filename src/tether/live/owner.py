@@ -58,7 +58,11 @@ class Owner:
         self._handles.pop(handle, None)
 
     def _forget(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.pop(task, None)
+        tasks = self._tasks
+        tasks.pop(task, None)
+        if not tasks:
+            # An emptied dict keeps the table it grew; an idle page holds a new one's none.
+            self._tasks = {}
 
     @property
     def task_count(self) -> int:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import sys
 
 import pytest
 
@@ -112,3 +113,14 @@ async def test_a_task_may_close_its_own_owner() -> None:
 
     assert await owner.spawn(closer()) == "closed"
     assert other.cancelled()
+
+
+async def test_an_owner_whose_tasks_ended_holds_no_more_than_a_new_one() -> None:
+    # Every open page's socket owner ran tasks once (its join): idle, it must
+    # not keep the table its task dict grew to.
+    owner, fresh = Owner(), Owner()
+    for _ in range(3):
+        await owner.spawn(asyncio.sleep(0))
+    await asyncio.sleep(0)
+    assert owner.task_count == 0
+    assert sys.getsizeof(owner._tasks) == sys.getsizeof(fresh._tasks)
