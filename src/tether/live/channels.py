@@ -24,7 +24,7 @@ from tether.live.children import orphans
 from tether.live.owner import Owner
 from tether.live.ratelimit import TokenBucket
 from tether.live.session import LiveSession
-from tether.live.uploads import SCOPE_KEY, UploadChannels
+from tether.live.uploads import UploadChannels
 from tether.protocol import Mailbox
 from tether.types import Scope
 
@@ -50,7 +50,6 @@ class Channels:
         rate = setting("RATE_LIMIT")
         self._bucket = TokenBucket(float(rate["PER_SECOND"]), int(rate["BURST"]))
         self._uploads: UploadChannels | None = None
-        scope[SCOPE_KEY] = self  # the sessions' preflights sign for this connection
 
     @property
     def uploads(self) -> UploadChannels:
@@ -183,6 +182,5 @@ class Channels:
         self.sessions.clear()  # each one freezes, its children with it: none ends another
         for session in sessions:
             await session.close(freeze=True)
-        self.scope.pop(SCOPE_KEY, None)  # the scope names this connection: no cycle left
         if self._uploads is not None:
             self._uploads.close()

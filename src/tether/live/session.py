@@ -266,7 +266,7 @@ class LiveSession(SessionUpdates):
         if kind is Mailbox.EVENT:
             await self._event(view, ref, payload)
         elif kind in UPLOAD_STEPS:
-            await upload_step(self, view, kind, ref, payload, self.scope)
+            await upload_step(self, view, kind, ref, payload)
         elif kind is Mailbox.INFO and isinstance(payload, ComponentUpdate):
             await self._component_update(view, payload)
         elif kind is Mailbox.INFO:

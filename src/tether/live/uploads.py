@@ -52,8 +52,6 @@ logger = logging.getLogger("tether.uploads")
 
 #: The mailbox kinds a session hands to ``upload_step``.
 STEPS = (Mailbox.ALLOW_UPLOAD, Mailbox.PROGRESS)
-# Where a connection's upload channels hang in its scope, for its sessions' steps.
-SCOPE_KEY = "tether.uploads"
 TEMP_PREFIX = "tether-upload-"
 
 
@@ -293,9 +291,9 @@ class UploadChannels:
         self._push(protocol.reply(join_ref, ref, topic, protocol.STATUS_ERROR, body))
 
 
-def uploads_of(scope: Mapping[str, Any]) -> UploadChannels:
-    # The scope names the connection (``live/channels.py``), which makes these lazily.
-    found = getattr(scope.get(SCOPE_KEY), "uploads", None)
+def uploads_of(transport: object) -> UploadChannels:
+    # The session's connection (``live/channels.py``) makes these at its first upload.
+    found = getattr(transport, "uploads", None)
     if not isinstance(found, UploadChannels):
         raise EventError("this connection carries no uploads")
     return found
@@ -307,11 +305,12 @@ async def upload_step(
     kind: Mailbox,
     ref: str | None,
     payload: Any,
-    scope: Mapping[str, Any],
 ) -> None:
     """A preflight or a progress report, run as one step of the view's session."""
     if kind is Mailbox.ALLOW_UPLOAD:
-        sign = uploads_of(scope).signer(session.topic.removeprefix(protocol.LV_TOPIC_PREFIX))
+        sign = uploads_of(session.transport).signer(
+            session.topic.removeprefix(protocol.LV_TOPIC_PREFIX)
+        )
         reply = view.upload_preflight(payload, sign)
         reply.update(await session._update(view))
         session._reply(ref, protocol.STATUS_OK, reply)
