@@ -14,6 +14,8 @@ import logging
 from typing import Any
 
 from tether import protocol
+from tether.conf import setting
+from tether.django.request_threads import RequestThreads
 from tether.live.registry import registry
 from tether.live.socket import LiveSocket
 from tether.longpoll import endpoint as longpoll
@@ -31,6 +33,7 @@ class TetherASGI:
         from django.conf import settings
 
         self.django_app = django_app
+        self.request_threads = RequestThreads(int(setting("REQUEST_THREADS") or 0))
         if serve_static is None:
             serve_static = settings.DEBUG
         self.static = StaticFiles() if serve_static else None
@@ -49,7 +52,8 @@ class TetherASGI:
         elif self.static is not None and self.static.handles(scope):
             await self.static(scope, receive, send)
         else:
-            await self.django_app(scope, receive, send)
+            async with self.request_threads.lend():
+                await self.django_app(scope, receive, send)
 
     async def lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -62,6 +66,7 @@ class TetherASGI:
                 return
 
     async def shutdown(self) -> None:
+        self.request_threads.close()
         await registry.close_all()
         await longpoll_hub.close()
         await get_presence().close()

@@ -5,6 +5,15 @@ inside one process (the topic registry, owner exclusion, delivering one
 message object to every local callback, isolating callback errors) lives
 here, so all backends behave the same locally.
 
+A big room is served over several turns of the event loop. Each callback
+only queues the message (a live view's mailbox), but each queued view then
+renders, and ten thousand of them rendering in one turn would hold every
+other socket's frames, heartbeats included, for seconds. So one turn hands
+out at most ``deliver_per_turn`` deliveries; the rest wait in one backlog,
+first in, first out, served by a task the pub/sub owns. While it holds
+anything, every message joins it, so every subscriber still sees messages
+in the order they were broadcast.
+
 Exceptions::
 
     PubSubError            anything this package raises on purpose
@@ -20,6 +29,7 @@ import enum
 import logging
 import uuid
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -102,12 +112,18 @@ class PubSub(ABC):
     ``_publish``, ``_topic_added``, ``_topic_removed``); see docs/pubsub.md.
     """
 
+    #: Deliveries handed out in one turn of the event loop (see the module doc).
+    deliver_per_turn = 256
+
     def __init__(self, *, node_id: str | None = None) -> None:
         self.node_id = node_id or new_node_id()
         self.state = BackendState.NEW
         # topic -> its subscriptions; a dict keeps subscription order for delivery.
         self._topics: dict[str, dict[Subscription, None]] = {}
         self._start_lock = asyncio.Lock()
+        # Deliveries waiting for a later turn: [message, its subscribers, next index].
+        self._backlog: deque[list[Any]] = deque()
+        self._drainer: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -132,6 +148,9 @@ class PubSub(ABC):
             for sub in subs:
                 sub._active = False
         self._topics.clear()
+        self._backlog.clear()
+        if self._drainer is not None:
+            await stop_task(self._drainer)
         if was_running:
             await self._close()
 
@@ -145,6 +164,11 @@ class PubSub(ABC):
     def connected(self) -> bool:
         """Can messages reach the other processes now? (A local backend: while running.)"""
         return self.state is BackendState.RUNNING
+
+    @property
+    def pending_deliveries(self) -> int:
+        """Deliveries of messages already broadcast that wait for a later turn of the loop."""
+        return sum(len(targets) - start for _m, targets, start in self._backlog)
 
     def topics(self) -> list[str]:
         """Topics with at least one local subscriber."""
@@ -229,15 +253,52 @@ class PubSub(ABC):
             )
         if not subs:
             return
+        # A snapshot: callbacks may subscribe or unsubscribe while it is served.
+        targets = tuple(subs)
+        start = 0
+        if not self._backlog:
+            start = self._hand(message, targets, 0, self.deliver_per_turn)
+            if start >= len(targets):
+                return
+        self._backlog.append([message, targets, start])
+        if self._drainer is None:
+            self._drainer = asyncio.get_running_loop().create_task(
+                self._drain(), name="tether pubsub backlog"
+            )
+
+    def _hand(
+        self, message: Message, targets: tuple[Subscription, ...], start: int, budget: int
+    ) -> int:
+        """Call the callbacks of ``targets[start:start + budget]``; return where to go on."""
         owner = message.owner if message.node == self.node_id else None
-        # A snapshot: callbacks may subscribe or unsubscribe while we iterate.
-        for sub in tuple(subs):
+        end = min(len(targets), start + budget)
+        for sub in targets[start:end]:
             if not sub._active or (owner is not None and sub.owner == owner):
                 continue
             try:
                 sub.callback(message)
             except Exception:
                 logger.exception("pub/sub callback %r failed on topic %r", sub.callback, sub.topic)
+        return end
+
+    async def _drain(self) -> None:
+        """Serve the backlog, ``deliver_per_turn`` deliveries per turn of the loop."""
+        backlog = self._backlog
+        try:
+            while backlog:
+                await asyncio.sleep(0)  # the sockets' frames go first
+                budget = self.deliver_per_turn
+                while backlog and budget > 0:
+                    entry = backlog[0]
+                    message, targets, start = entry
+                    end = self._hand(message, targets, start, budget)
+                    budget -= end - start
+                    if end >= len(targets):
+                        backlog.popleft()
+                    else:
+                        entry[2] = end
+        finally:
+            self._drainer = None
 
     # -- transport hooks ---------------------------------------------------
 
