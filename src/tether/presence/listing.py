@@ -167,10 +167,11 @@ async def presence_list(presence: Presence, topic: str, watcher: object) -> Pres
 
 async def refresh(view: Any, presence: Presence, topic: str, diff: PresenceDiff) -> None:
     """Swap ``view``'s ``PresenceList`` assigns of ``topic`` for the list after ``diff``."""
+    # The view's attributes as they are: building its assigns dict is for renders.
     stale = [
         name
-        for name, value in view.get_assigns().items()
-        if isinstance(value, PresenceList) and value.topic == topic
+        for name, value in vars(view).items()
+        if isinstance(value, PresenceList) and value.topic == topic and not name.startswith("_")
     ]
     if stale:
         current = (await _roster(presence, topic, view)).apply(diff)
