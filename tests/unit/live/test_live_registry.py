@@ -105,3 +105,25 @@ async def test_a_silent_socket_is_closed_after_the_idle_timeout(registry: Regist
         assert client.closed == (1001, f"no heartbeat for {IDLE_TIMEOUT:g}s")
     finally:
         await registry.close_all()
+
+
+class _Untouchable:
+    """A stall history that must not be walked."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __iter__(self) -> Any:
+        raise AssertionError("the sweep walked the stalls for a socket heard from recently")
+
+
+def test_a_sweep_walks_the_stalls_only_for_sockets_silent_past_the_timeout(
+    registry: Registry,
+) -> None:
+    # Regression: every sweep walked every stall of a busy spell for every socket,
+    # and with ten thousand sockets that held the loop (and their heartbeats) for seconds.
+    clients = [Client() for _ in range(100)]
+    registry.sockets.update(clients)  # type: ignore[arg-type]
+    registry._stalls = _Untouchable()  # type: ignore[assignment]
+    registry.close_idle(time.monotonic())
+    assert all(client.closed is None for client in clients)
