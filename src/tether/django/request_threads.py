@@ -16,7 +16,9 @@ running something of its last request (a sync call that outlived a client
 who went away) is not reused: the next request would wait behind it.
 
 ``TETHER["REQUEST_THREADS"]`` is how many idle threads are kept; 0 leaves
-Django's fresh thread per request.
+Django's fresh thread per request. One difference shows: a task a view left
+running after its response can no longer call thread-sensitive sync code
+(asgiref refuses, rather than start a thread for the finished request).
 """
 
 from __future__ import annotations
