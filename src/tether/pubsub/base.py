@@ -113,7 +113,7 @@ class PubSub(ABC):
     """
 
     #: Deliveries handed out in one turn of the event loop (see the module doc).
-    deliver_per_turn = 256
+    deliver_per_turn = 128
 
     def __init__(self, *, node_id: str | None = None) -> None:
         self.node_id = node_id or new_node_id()
