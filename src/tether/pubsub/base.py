@@ -12,7 +12,9 @@ other socket's frames, heartbeats included, for seconds. So one turn hands
 out at most ``deliver_per_turn`` deliveries; the rest wait in one backlog,
 first in, first out, served by a task the pub/sub owns. While it holds
 anything, every message joins it, so every subscriber still sees messages
-in the order they were broadcast.
+in the order they were broadcast. It is bounded: when broadcasts come faster
+than the views take them, all that waits is handed out at once, and each
+view's bounded mailbox decides what a slow view drops, as without it.
 
 Exceptions::
 
@@ -114,6 +116,8 @@ class PubSub(ABC):
 
     #: Deliveries handed out in one turn of the event loop (see the module doc).
     deliver_per_turn = 128
+    #: Broadcasts that may wait in the backlog; one more and all are handed out at once.
+    backlog_limit = 16
 
     def __init__(self, *, node_id: str | None = None) -> None:
         self.node_id = node_id or new_node_id()
@@ -255,13 +259,20 @@ class PubSub(ABC):
             return
         # A snapshot: callbacks may subscribe or unsubscribe while it is served.
         targets = tuple(subs)
-        start = 0
-        if not self._backlog:
+        backlog = self._backlog
+        if not backlog:
             start = self._hand(message, targets, 0, self.deliver_per_turn)
-            if start >= len(targets):
-                return
-        self._backlog.append([message, targets, start])
-        if self._drainer is None:
+            if start < len(targets):
+                backlog.append([message, targets, start])
+        elif len(backlog) >= self.backlog_limit:
+            # Broadcasts come faster than the views can take them: hand out all that
+            # waits, and this one, now and in order. Each view's bounded inbox then
+            # decides what a slow view drops, and the backlog holds no more.
+            backlog.append([message, targets, 0])
+            self._hand_waiting(None)
+        else:
+            backlog.append([message, targets, 0])
+        if backlog and self._drainer is None:
             self._drainer = asyncio.get_running_loop().create_task(
                 self._drain(), name="tether pubsub backlog"
             )
@@ -281,22 +292,26 @@ class PubSub(ABC):
                 logger.exception("pub/sub callback %r failed on topic %r", sub.callback, sub.topic)
         return end
 
+    def _hand_waiting(self, budget: int | None) -> None:
+        """Hand out up to ``budget`` waiting deliveries (None: all), oldest first."""
+        backlog = self._backlog
+        while backlog and (budget is None or budget > 0):
+            entry = backlog[0]
+            message, targets, start = entry
+            end = self._hand(message, targets, start, len(targets) if budget is None else budget)
+            if budget is not None:
+                budget -= end - start
+            if end >= len(targets):
+                backlog.popleft()
+            else:
+                entry[2] = end
+
     async def _drain(self) -> None:
         """Serve the backlog, ``deliver_per_turn`` deliveries per turn of the loop."""
-        backlog = self._backlog
         try:
-            while backlog:
+            while self._backlog:
                 await asyncio.sleep(0)  # the sockets' frames go first
-                budget = self.deliver_per_turn
-                while backlog and budget > 0:
-                    entry = backlog[0]
-                    message, targets, start = entry
-                    end = self._hand(message, targets, start, budget)
-                    budget -= end - start
-                    if end >= len(targets):
-                        backlog.popleft()
-                    else:
-                        entry[2] = end
+                self._hand_waiting(self.deliver_per_turn)
         finally:
             self._drainer = None
 

@@ -95,3 +95,22 @@ async def test_close_with_a_backlog_ends_its_task_and_delivers_no_more() -> None
     assert len(got) == 5
     assert pubsub.pending_deliveries == 0
     assert all(task.done() for task in tasks if task is not asyncio.current_task())
+
+
+async def test_broadcasts_faster_than_the_room_takes_them_never_pile_up(
+    ps: MemoryPubSub,
+) -> None:
+    # Past backlog_limit waiting broadcasts, all are handed out at once (in order):
+    # the views' bounded mailboxes decide what to drop, not an unbounded backlog.
+    ps.backlog_limit = 3
+    got: dict[int, list[object]] = {}
+    for i in range(25):
+        await ps.subscribe("room", lambda m, i=i: got.setdefault(i, []).append(m.payload))
+    for n in range(3):
+        await ps.broadcast("room", n)
+    assert ps.pending_deliveries == 3 * 25 - 10  # the first turn's share went at once
+    await ps.broadcast("room", 3)  # three wait already: everything goes now
+
+    assert ps.pending_deliveries == 0
+    assert all(payloads == [0, 1, 2, 3] for payloads in got.values())
+    assert len(got) == 25
