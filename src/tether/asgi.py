@@ -14,6 +14,8 @@ import logging
 from typing import Any
 
 from tether import protocol
+from tether.conf import setting
+from tether.django.request_threads import RequestThreads
 from tether.live.collector import collector
 from tether.live.registry import registry
 from tether.live.socket import LiveSocket
@@ -32,6 +34,7 @@ class TetherASGI:
         from django.conf import settings
 
         self.django_app = django_app
+        self.request_threads = RequestThreads(int(setting("REQUEST_THREADS") or 0))
         if serve_static is None:
             serve_static = settings.DEBUG
         self.static = StaticFiles() if serve_static else None
@@ -52,7 +55,8 @@ class TetherASGI:
         else:
             collector.requests += 1  # its cycles die soon: no freeze meanwhile
             try:
-                await self.django_app(scope, receive, send)
+                async with self.request_threads.lend():
+                    await self.django_app(scope, receive, send)
             finally:
                 collector.requests -= 1
 
@@ -67,6 +71,7 @@ class TetherASGI:
                 return
 
     async def shutdown(self) -> None:
+        self.request_threads.close()
         await registry.close_all()
         await longpoll_hub.close()
         await get_presence().close()

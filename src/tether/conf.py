@@ -76,6 +76,9 @@ DEFAULTS: dict[str, Any] = {
     "HANDLER_TIMEOUT": 30.0,
     # Threads for plain ``def`` handlers.
     "SYNC_THREADS": 16,
+    # Idle threads kept for the sync parts of Django's requests (its middleware), reused
+    # from one request to the next instead of a new thread per request (0: Django's own).
+    "REQUEST_THREADS": 64,
     # Freeze a view with no events or messages for this many seconds (None: never).
     "FREEZE_IDLE_AFTER": None,
     # Frozen states go to the store in batches (a deploy freezes every open page at

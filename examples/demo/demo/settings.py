@@ -136,6 +136,10 @@ if os.environ.get("TETHER_PRESENCE_TTL"):
     # Tests shorten how long a dead process's users stay listed.
     ttl = float(os.environ["TETHER_PRESENCE_TTL"])
     TETHER["PRESENCE"] = {"OPTIONS": {"HEARTBEAT_INTERVAL": ttl / 4, "HEARTBEAT_TTL": ttl}}
+if os.environ.get("TETHER_PRESENCE_UPDATES_PER_SECOND"):
+    # Experiments with how much of the loop a big room's roster may take.
+    options = TETHER.setdefault("PRESENCE", {"OPTIONS": {}})["OPTIONS"]  # type: ignore[index]
+    options["UPDATES_PER_SECOND"] = float(os.environ["TETHER_PRESENCE_UPDATES_PER_SECOND"])
 if os.environ.get("TETHER_OUTBOUND_BUFFER_BYTES"):
     TETHER["OUTBOUND_BUFFER_BYTES"] = int(os.environ["TETHER_OUTBOUND_BUFFER_BYTES"])
 if os.environ.get("TETHER_RATE_PER_SECOND"):

@@ -8,7 +8,7 @@ room holds no messages in memory, however long its history.
 from __future__ import annotations
 
 import contextlib
-import secrets
+import random
 from typing import Any
 
 from django.http import HttpRequest
@@ -122,4 +122,5 @@ def _row(message: Message) -> dict[str, Any]:
 
 
 def _guest_name() -> str:
-    return "guest-" + secrets.token_hex(2)
+    # A name, not a secret: no call into the OS's random source on the event loop.
+    return f"guest-{random.getrandbits(16):04x}"

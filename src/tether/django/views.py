@@ -135,7 +135,7 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponseB
         navigation = live.take_effects().navigation
         if navigation is not None and navigation.kind is not NavKind.PATCH:
             return _with_flash(HttpResponseRedirect(navigation.to), live.flash)
-        get_token(request)  # the socket needs the CSRF cookie this sets
+        csrf_token = get_token(request)  # the socket needs the CSRF cookie this sets
         secret = request.META["CSRF_COOKIE"]
         element_id = new_element_id()
         # Where its {% live_render %} children hang, and whose they are.
@@ -156,6 +156,8 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponseB
                 ),
                 "page_title": live.get_assigns().get("page_title", ""),
                 "view": live,
+                # Masked once: each masking draws 32 characters from the OS's random source.
+                "csrf_token": csrf_token,
             },
             request,
         )

@@ -119,7 +119,9 @@ class _Roster:
         return latest
 
     def apply(self, diff: PresenceDiff) -> PresenceList:
-        if any(seen is diff for seen in self._applied):
+        applied = self._applied
+        # Every view of the room brings the same diff: the last one applied, mostly.
+        if (applied and applied[-1] is diff) or any(seen is diff for seen in applied):
             return self.current
         self._applied.append(diff)
         # Refs (one per tab) make a join or leave seen twice harmless.
@@ -167,15 +169,20 @@ async def presence_list(presence: Presence, topic: str, watcher: object) -> Pres
 
 async def refresh(view: Any, presence: Presence, topic: str, diff: PresenceDiff) -> None:
     """Swap ``view``'s ``PresenceList`` assigns of ``topic`` for the list after ``diff``."""
+    # The view's attributes as they are: building its assigns dict is for renders.
     stale = [
         name
-        for name, value in view.get_assigns().items()
-        if isinstance(value, PresenceList) and value.topic == topic
+        for name, value in vars(view).items()
+        if isinstance(value, PresenceList) and value.topic == topic and not name.startswith("_")
     ]
     if stale:
         current = (await _roster(presence, topic, view)).apply(diff)
         for name in stale:
-            setattr(view, name, current)
+            # A view that got its list after the diff was applied already shows it:
+            # assigning the same list again would mark it changed in place, and
+            # render it afresh instead of taking the shared render.
+            if getattr(view, name) is not current:
+                setattr(view, name, current)
 
 
 async def snapshot(presence: Presence, topic: str) -> PresenceList:

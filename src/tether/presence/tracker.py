@@ -21,7 +21,9 @@ announced.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -35,9 +37,24 @@ from tether.pubsub import PubSub
 logger = logging.getLogger("tether.presence")
 
 
+# A ref needs to be unique, not secret: this process's random part is drawn once,
+# and a join storm's refs cost no call into the OS's random source each (a call
+# that lets the loop's thread lose the GIL to a busy thread for milliseconds).
+_PROCESS = secrets.token_hex(4)
+_COUNTER = itertools.count()
+
+
+def _redraw() -> None:  # a forked worker is another process
+    global _PROCESS
+    _PROCESS = secrets.token_hex(4)
+
+
+os.register_at_fork(after_in_child=_redraw)
+
+
 def new_ref() -> str:
     # Time first, so sorting refs orders a key's metas by when they joined.
-    return f"{time.time_ns():016x}{secrets.token_hex(4)}"
+    return f"{time.time_ns():016x}{_PROCESS}{next(_COUNTER):x}"
 
 
 @dataclass(slots=True)

@@ -5,6 +5,17 @@ inside one process (the topic registry, owner exclusion, delivering one
 message object to every local callback, isolating callback errors) lives
 here, so all backends behave the same locally.
 
+A big room is served over several turns of the event loop. Each callback
+only queues the message (a live view's mailbox), but each queued view then
+renders, and ten thousand of them rendering in one turn would hold every
+other socket's frames, heartbeats included, for seconds. So one turn hands
+out at most ``deliver_per_turn`` deliveries; the rest wait in one backlog,
+first in, first out, served by a task the pub/sub owns. While it holds
+anything, every message joins it, so every subscriber still sees messages
+in the order they were broadcast. It is bounded: when broadcasts come faster
+than the views take them, all that waits is handed out at once, and each
+view's bounded mailbox decides what a slow view drops, as without it.
+
 Exceptions::
 
     PubSubError            anything this package raises on purpose
@@ -20,6 +31,7 @@ import enum
 import logging
 import uuid
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -102,12 +114,20 @@ class PubSub(ABC):
     ``_publish``, ``_topic_added``, ``_topic_removed``); see docs/pubsub.md.
     """
 
+    #: Deliveries handed out in one turn of the event loop (see the module doc).
+    deliver_per_turn = 128
+    #: Broadcasts that may wait in the backlog; one more and all are handed out at once.
+    backlog_limit = 16
+
     def __init__(self, *, node_id: str | None = None) -> None:
         self.node_id = node_id or new_node_id()
         self.state = BackendState.NEW
         # topic -> its subscriptions; a dict keeps subscription order for delivery.
         self._topics: dict[str, dict[Subscription, None]] = {}
         self._start_lock = asyncio.Lock()
+        # Deliveries waiting for a later turn: [message, its subscribers, next index].
+        self._backlog: deque[list[Any]] = deque()
+        self._drainer: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -132,6 +152,9 @@ class PubSub(ABC):
             for sub in subs:
                 sub._active = False
         self._topics.clear()
+        self._backlog.clear()
+        if self._drainer is not None:
+            await stop_task(self._drainer)
         if was_running:
             await self._close()
 
@@ -145,6 +168,11 @@ class PubSub(ABC):
     def connected(self) -> bool:
         """Can messages reach the other processes now? (A local backend: while running.)"""
         return self.state is BackendState.RUNNING
+
+    @property
+    def pending_deliveries(self) -> int:
+        """Deliveries of messages already broadcast that wait for a later turn of the loop."""
+        return sum(len(targets) - start for _m, targets, start in self._backlog)
 
     def topics(self) -> list[str]:
         """Topics with at least one local subscriber."""
@@ -229,15 +257,63 @@ class PubSub(ABC):
             )
         if not subs:
             return
+        # A snapshot: callbacks may subscribe or unsubscribe while it is served.
+        targets = tuple(subs)
+        backlog = self._backlog
+        if not backlog:
+            start = self._hand(message, targets, 0, self.deliver_per_turn)
+            if start < len(targets):
+                backlog.append([message, targets, start])
+        elif len(backlog) >= self.backlog_limit:
+            # Broadcasts come faster than the views can take them: hand out all that
+            # waits, and this one, now and in order. Each view's bounded inbox then
+            # decides what a slow view drops, and the backlog holds no more.
+            backlog.append([message, targets, 0])
+            self._hand_waiting(None)
+        else:
+            backlog.append([message, targets, 0])
+        if backlog and self._drainer is None:
+            self._drainer = asyncio.get_running_loop().create_task(
+                self._drain(), name="tether pubsub backlog"
+            )
+
+    def _hand(
+        self, message: Message, targets: tuple[Subscription, ...], start: int, budget: int
+    ) -> int:
+        """Call the callbacks of ``targets[start:start + budget]``; return where to go on."""
         owner = message.owner if message.node == self.node_id else None
-        # A snapshot: callbacks may subscribe or unsubscribe while we iterate.
-        for sub in tuple(subs):
+        end = min(len(targets), start + budget)
+        for sub in targets[start:end]:
             if not sub._active or (owner is not None and sub.owner == owner):
                 continue
             try:
                 sub.callback(message)
             except Exception:
                 logger.exception("pub/sub callback %r failed on topic %r", sub.callback, sub.topic)
+        return end
+
+    def _hand_waiting(self, budget: int | None) -> None:
+        """Hand out up to ``budget`` waiting deliveries (None: all), oldest first."""
+        backlog = self._backlog
+        while backlog and (budget is None or budget > 0):
+            entry = backlog[0]
+            message, targets, start = entry
+            end = self._hand(message, targets, start, len(targets) if budget is None else budget)
+            if budget is not None:
+                budget -= end - start
+            if end >= len(targets):
+                backlog.popleft()
+            else:
+                entry[2] = end
+
+    async def _drain(self) -> None:
+        """Serve the backlog, ``deliver_per_turn`` deliveries per turn of the loop."""
+        try:
+            while self._backlog:
+                await asyncio.sleep(0)  # the sockets' frames go first
+                self._hand_waiting(self.deliver_per_turn)
+        finally:
+            self._drainer = None
 
     # -- transport hooks ---------------------------------------------------
 

@@ -11,6 +11,7 @@ import asyncio
 from collections import Counter
 from typing import Any
 
+from tether.pubsub import get_pubsub
 from tether.testing import LiveClient, LiveViewTest
 
 CROWD = 60
@@ -60,3 +61,33 @@ async def test_a_crowd_leaving_at_once_leaves_the_last_page_showing_only_itself(
     await last.wait_for(lambda v: _shown(v) == _expected(names), timeout=15)
     await asyncio.gather(*(view.close() for view in views[1:]))
     await last.wait_for(lambda v: _shown(v) == ([names[0]], ""), timeout=15)
+
+
+async def test_a_page_hears_of_a_crowd_in_a_few_frames_not_one_per_join(
+    live_client_factory: Any, settings: Any
+) -> None:
+    # One wait of 3 s between diffs, whatever the room's size: the crowd's 30 joins
+    # reach the first page in one or two diffs (three if the crowd is slow to come).
+    options = {"BROADCAST_PERIOD": 3.0, "UPDATES_PER_SECOND": None}
+    settings.TETHER = {**settings.TETHER, "PRESENCE": {"OPTIONS": options}}
+    first = await _arrive(live_client_factory)
+    before = len(first.updates)
+    crowd = await asyncio.gather(*(_arrive(live_client_factory) for _ in range(30)))
+    names = [view.element("#me").get_text() for view in [first, *crowd]]
+    await first.wait_for(lambda v: _shown(v) == _expected(names), timeout=20)
+    assert len(first.updates) - before <= 3
+
+
+async def test_a_room_served_over_several_turns_still_shows_everyone(
+    live_client_factory: Any, settings: Any
+) -> None:
+    options = {"BROADCAST_PERIOD": 0.05, "UPDATES_PER_SECOND": 200}
+    settings.TETHER = {**settings.TETHER, "PRESENCE": {"OPTIONS": options}}
+    get_pubsub().deliver_per_turn = 4  # 60 views: every diff is handed out over 15 turns
+    try:
+        views = await asyncio.gather(*(_arrive(live_client_factory) for _ in range(CROWD)))
+        names = [view.element("#me").get_text() for view in views]
+        for view in views:
+            await view.wait_for(lambda v: _shown(v) == _expected(names), timeout=15)
+    finally:
+        get_pubsub().deliver_per_turn = type(get_pubsub()).deliver_per_turn

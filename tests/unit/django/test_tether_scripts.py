@@ -35,3 +35,18 @@ def test_the_console_notice_is_for_debug_only() -> None:
         assert _entry()["debug"] == "true"
     with override_settings(DEBUG=False):
         assert _entry()["debug"] == "false"
+
+
+def test_the_page_masks_its_csrf_token_once() -> None:
+    # Regression: the tag masked a second token (32 draws from the OS's random
+    # source on the event loop) instead of the page's own.
+    from django.template import RequestContext
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    source = "{% load tether %}{% csrf_token %}{% tether_scripts %}"
+    html = Template(source).render(RequestContext(request, {}))
+    field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    meta = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
+    assert field and meta
+    assert meta.group(1) == field.group(1)

@@ -138,3 +138,25 @@ async def test_a_shutdown_returns_only_once_every_open_view_is_in_the_store(
     await registry.close_all()
     assert all(client.closed == (1012, "server shutting down") for client in clients)
     assert all([await store.get(f"phx-{n}") == b"frozen" for n in range(300)])
+
+
+class _Untouchable:
+    """A stall history that must not be walked."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __iter__(self) -> Any:
+        raise AssertionError("the sweep walked the stalls for a socket heard from recently")
+
+
+def test_a_sweep_walks_the_stalls_only_for_sockets_silent_past_the_timeout(
+    registry: Registry,
+) -> None:
+    # Regression: every sweep walked every stall of a busy spell for every socket,
+    # and with ten thousand sockets that held the loop (and their heartbeats) for seconds.
+    clients = [Client() for _ in range(100)]
+    registry.sockets.update(clients)  # type: ignore[arg-type]
+    registry._stalls = _Untouchable()  # type: ignore[assignment]
+    registry.close_idle(time.monotonic())
+    assert all(client.closed is None for client in clients)

@@ -83,3 +83,20 @@ async def test_a_frozen_list_thaws_as_data_and_the_next_diff_shares_it_again() -
     await refresh(live, presence, "room:d", diff)  # type: ignore[arg-type]
     await refresh(thawed, presence, "room:d", diff)  # type: ignore[arg-type]
     assert thawed.present is live.present
+
+
+async def test_a_view_that_already_shows_the_list_after_a_diff_has_nothing_to_render() -> None:
+    # Regression: a view that joined while a diff was going round got the new list,
+    # then the diff assigned it the same list again: changed in place, rendered afresh.
+    presence = FakePresence({"ada": [_meta("1")]})
+    first, late = Room(), Room()
+    first.present = await presence_list(presence, "room:e", first)  # type: ignore[arg-type]
+    diff = PresenceDiff(joins={"bob": [_meta("2")]})
+    await refresh(first, presence, "room:e", diff)  # type: ignore[arg-type]
+    late.present = await presence_list(presence, "room:e", late)  # type: ignore[arg-type]
+    late.pop_changed()
+    late.pop_mutated()
+    await refresh(late, presence, "room:e", diff)  # type: ignore[arg-type]
+    assert late.present is first.present
+    assert late.pop_changed() == set()
+    assert late.pop_mutated() == frozenset()
