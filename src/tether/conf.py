@@ -77,8 +77,9 @@ DEFAULTS: dict[str, Any] = {
     # Threads for plain ``def`` handlers.
     "SYNC_THREADS": 16,
     # Idle threads kept for the sync parts of Django's requests (its middleware), reused
-    # from one request to the next instead of a new thread per request (0: Django's own).
-    "REQUEST_THREADS": 64,
+    # from one request to the next instead of a new thread per request. 0 (the default):
+    # Django's own; a pool saves thread starts in a crowd, and holds memory when idle.
+    "REQUEST_THREADS": 0,
     # Freeze a view with no events or messages for this many seconds (None: never).
     "FREEZE_IDLE_AFTER": None,
     # Frozen states go to the store in batches (a deploy freezes every open page at

@@ -156,6 +156,9 @@ if os.environ.get("TETHER_WATCHDOG_MS"):
 if os.environ.get("TETHER_GC_FREEZE"):
     # "0" turns freezing after full collections off, to measure what it does.
     TETHER["GC"] = {"FREEZE": os.environ["TETHER_GC_FREEZE"] == "1", "FULL_EVERY": 600.0}
+if os.environ.get("TETHER_REQUEST_THREADS"):
+    # The bench measures what a pool of request threads costs and buys.
+    TETHER["REQUEST_THREADS"] = int(os.environ["TETHER_REQUEST_THREADS"])
 if os.environ.get("TETHER_IDLE_TIMEOUT"):
     # The bench's crowd step compresses time: heartbeats every 5 s against 15 s.
     TETHER["IDLE_TIMEOUT"] = float(os.environ["TETHER_IDLE_TIMEOUT"])
