@@ -92,8 +92,8 @@ DEFAULTS: dict[str, Any] = {
     "CHECKPOINT": {"ENABLED": False, "EVERY": 1.0, "BATCH": 500},
     # Collector pauses: after each full collection, freeze the survivors so the
     # next one walks only newer objects; a complete one every FULL_EVERY seconds.
-    # A freeze waits up to QUIET_WAIT seconds for no request or step in flight.
-    "GC": {"FREEZE": True, "FULL_EVERY": 600.0, "QUIET_WAIT": 2.0},
+    # QUIET_WAIT > 0: a freeze waits that long for no request or step in flight.
+    "GC": {"FREEZE": True, "FULL_EVERY": 600.0, "QUIET_WAIT": 0.0},
     # File uploads (docs/uploads.md). A view's allow_upload() sets its own limits up to
     # these: MAX_FILE_SIZE and MAX_CHUNK_SIZE (bytes; a binary frame larger than
     # MAX_CHUNK_SIZE closes the socket), MAX_ENTRIES (files per upload). Per socket:

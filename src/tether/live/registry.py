@@ -58,7 +58,7 @@ class Registry:
             collector.install(
                 asyncio.get_running_loop(),
                 conf.get("FULL_EVERY"),
-                float(conf.get("QUIET_WAIT", 2.0)),
+                float(conf.get("QUIET_WAIT", 0.0)),
                 busy=watchdog.stepping,
             )
         if self._sweeper is None or self._sweeper.done():
