@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from tether.testing import ServerProcess
 from tether.testing.server import manage
@@ -74,3 +77,29 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+#: The Redis the multi-process tests share (``make test`` starts it when it is not running).
+REDIS_URL = os.environ.get("TETHER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """``REDIS_URL``, once it answers; a test that needs Redis fails saying how to start it."""
+    try:
+        with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2) as client:
+            client.ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is missing at {REDIS_URL} ({exc}): start it (`make redis`).")
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A fresh key and channel namespace for one test, deleted afterwards."""
+    value = f"test-{uuid.uuid4().hex[:8]}:"
+    yield value
+    with redis.Redis.from_url(redis_url) as client:
+        keys = list(client.scan_iter(match=value + "*"))
+        if keys:
+            client.delete(*keys)

@@ -55,7 +55,10 @@ class TetherASGI:
         else:
             collector.requests += 1  # its cycles die soon: no freeze meanwhile
             try:
-                async with self.request_threads.lend():
+                if self.request_threads.keep:
+                    async with self.request_threads.lend():
+                        await self.django_app(scope, receive, send)
+                else:  # no pool (the default): no context manager per request
                     await self.django_app(scope, receive, send)
             finally:
                 collector.requests -= 1

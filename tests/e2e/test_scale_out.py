@@ -21,12 +21,11 @@ from typing import Any
 
 import psycopg
 import pytest
-import redis
 from bs4 import BeautifulSoup
 from psycopg import sql
 from tests.e2e.pageclient import DeadPage, Socket, dead_render, open_socket
 
-from tests.conftest import DEMO
+from tests.conftest import DEMO, REDIS_URL
 from tether.testing import ServerProcess
 from tether.testing.server import manage
 from tether.testing.tree import ClientTree
@@ -34,7 +33,6 @@ from tether.testing.tree import ClientTree
 pytestmark = pytest.mark.redis
 
 POSTGRES = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 ENOUGH_PER_WORKER = 3
 MAX_PAGES = 40
 
@@ -58,21 +56,6 @@ def postgres_url() -> Iterator[str]:
             yield f"postgres://postgres@127.0.0.1:5432/{name}"
         finally:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    try:
-        with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2) as client:
-            client.ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis is missing at 127.0.0.1:6379 ({exc}): start it (`make redis`).")
-    prefix = f"scale-{uuid.uuid4().hex[:8]}:"
-    yield prefix
-    with redis.Redis.from_url(REDIS_URL) as client:
-        keys = list(client.scan_iter(match=prefix + "*"))
-        if keys:
-            client.delete(*keys)
 
 
 @pytest.fixture

@@ -5,22 +5,20 @@ import os
 import pickle
 import sys
 import textwrap
-import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
-import redis
 import redis.asyncio as aioredis
 
 import tether.pubsub
+from tests.conftest import REDIS_URL
 from tether.presence import Presence, PresenceDiff
 from tether.pubsub import Message
 from tether.pubsub.redis import RedisPubSub
 
 pytestmark = pytest.mark.redis
 
-REDIS_URL = os.environ.get("TETHER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET = "test-secret"
 # Fast heartbeats: a dead node's entries must be gone within TTL + interval (2.5 s).
 FAST = {"heartbeat_interval": 0.5, "heartbeat_ttl": 2.0}
@@ -28,18 +26,8 @@ BOUND = 2.5
 
 
 @pytest.fixture
-def prefix() -> AsyncIterator[str]:
-    try:
-        with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1) as client:
-            client.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis is unreachable at {REDIS_URL} ({exc}); start redis-server to run this")
-    value = f"test-{uuid.uuid4().hex[:8]}:"
-    yield value  # type: ignore[misc]
-    with redis.Redis.from_url(REDIS_URL) as client:
-        keys = list(client.scan_iter(match=value + "*"))
-        if keys:
-            client.delete(*keys)
+def prefix(redis_prefix: str) -> str:
+    return redis_prefix
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ import os
 import pickle
 import signal
 import socket
-import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import pytest
@@ -20,28 +19,11 @@ from tether.pubsub.redis import RedisPubSub
 from tether.signing import Signer
 
 SECRET = "test-secret"
-REDIS_URL = os.environ.get("TETHER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    try:
-        with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1) as client:
-            client.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis is unreachable at {REDIS_URL} ({exc}); start redis-server to run this")
-    return REDIS_URL
 
 
 @pytest.fixture
-def prefix(redis_url: str) -> Iterator[str]:
-    """A fresh channel/key namespace per test, deleted afterwards."""
-    value = f"test-{uuid.uuid4().hex[:8]}:"
-    yield value
-    with redis.Redis.from_url(redis_url) as client:
-        keys = list(client.scan_iter(match=value + "*"))
-        if keys:
-            client.delete(*keys)
+def prefix(redis_prefix: str) -> str:
+    return redis_prefix
 
 
 def free_port() -> int:
