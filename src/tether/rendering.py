@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import SynchronousOnlyOperation
 from django.template import Context
 from django.template.loader import get_template
-from django.utils import timezone, translation
 
-from tether import watchdog
+from tether import render_scope, watchdog
 from tether.component_set import ComponentSet, components_of
 from tether.conf import setting
 from tether.family import PARENT
+from tether.streams import STREAMS
 from tether.sync import run_sync
 from tether.templates import LiveTemplate, Rendered, compile, memo, message
 from tether.templates.components import MOUNTER, components_wire
@@ -53,9 +53,8 @@ Wire = dict[str, Any]
 shared_renders = SharedRenders(0)
 
 
-def _scope() -> tuple[str | None, str]:
-    """What a slot's output depends on besides its inputs: the language and time zone."""
-    return translation.get_language(), timezone.get_current_timezone_name()
+#: What a slot's output depends on besides its inputs: the language and time zone.
+_scope = render_scope.current
 
 
 def _shared(
@@ -67,12 +66,14 @@ def _shared(
 ) -> Rendered:
     limits = setting("SHARED_RENDERS")
     if not limits["ENTRIES"] or (
-        # Only names changed in place (a stream's rows), none of which the memo
-        # keeps a result for: nothing to take from it, nothing in it to refresh.
+        # Only names changed in place, none of which the memo keeps a result
+        # for: nothing to take from it, nothing in it to refresh. Not a
+        # stream's new rows, which views inserting the same item share.
         previous is not None
         and changed is not None
         and mutated.issuperset(changed)
         and mutated.isdisjoint(shared_renders.kept_names)
+        and STREAMS not in changed
     ):
         return live.render(context, previous=previous, changed=changed)
     shared_renders.size = limits["ENTRIES"]

@@ -89,11 +89,11 @@ async def test_watchdog_stop_ends_thread_and_ticks() -> None:
 
 async def test_tethers_own_render_is_not_blamed_on_the_views_handler() -> None:
     # Issue 17: a stall in Tether's first render was logged as the view's mount.
-    from tether.watchdog import phase
+    from tether.watchdog import phase, publish
 
     task = asyncio.current_task()
     assert task is not None
-    steps[task] = Step(SimpleNamespace(view_cls=Shop), Mailbox.JOIN, {})
+    publish(task, Step(SimpleNamespace(view_cls=Shop), Mailbox.JOIN, {}))
     try:
         phase("render")
         assert describe_task(task) == ("Tether", "render of Shop's template (not your handler)")

@@ -203,12 +203,13 @@ class LiveSession(SessionUpdates):
 
     async def _run(self) -> None:
         limit = float(setting("HANDLER_TIMEOUT"))
-        steps = watchdog.steps
+        task = asyncio.current_task()
+        assert task is not None
         try:
             while self.state is not SessionState.CLOSED and (item := self._inbox.take()):
                 kind, ref, payload = item
                 self.last_active = time.monotonic()
-                steps[asyncio.current_task()] = watchdog.Step(self, kind, payload)  # type: ignore[index]
+                watchdog.publish(task, watchdog.Step(self, kind, payload))
                 deadline = asyncio.timeout(limit)
                 try:
                     with activation.step(self.request):  # the join's language, time zone...
@@ -251,7 +252,7 @@ class LiveSession(SessionUpdates):
             # collection frees (and the collector may have frozen it: collector.py).
             return
         finally:
-            steps.pop(asyncio.current_task(), None)  # type: ignore[arg-type]
+            watchdog.steps.pop(task, None)
             self._runner = None
         if len(self._inbox) and self.state is not SessionState.CLOSED:
             self._runner = self.transport.owner.spawn(self._run(), name=f"tether {self.topic}")

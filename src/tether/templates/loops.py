@@ -15,6 +15,7 @@ from django.template.context import Context
 
 from tether.templates.deps import Deps
 from tether.templates.fragment import Changed, Fragment, Slot
+from tether.templates.memo import current
 from tether.templates.rendered import Comprehension, Dynamic, Row
 from tether.templates.snapshot import ATOMS as _ATOMS
 from tether.templates.snapshot import same as _same
@@ -76,6 +77,7 @@ class ForSlot(Slot):
         "loopvars",
         "reads_forloop",
         "reversed",
+        "row_outer",
         "sequence",
         "sequence_deps",
         "volatile",
@@ -117,6 +119,12 @@ class ForSlot(Slot):
         self.volatile = volatile
         if volatile:  # rows that hold state between them ({% cycle %}) are never shared
             self.shared_by = None
+        #: For sharing stream rows between views: the names a row reads from
+        #: outside the loop, rendered again for each view; None when what a
+        #: row reads is not known.
+        self.row_outer: frozenset[str] | None = None
+        if not (volatile or body.walk or inner.any):
+            self.row_outer = inner.names - set(self.loopvars)
 
     def _items(self, values: Any) -> list[Any]:
         if values is None:
@@ -160,7 +168,23 @@ class ForSlot(Slot):
         if self.reversed:
             entries.reverse()
         n = len(entries)
-        rows = [self._row(context, loop, i, n, e, None, None) for i, e in enumerate(entries)]
+        sharing = current() if self.row_outer is not None else None
+        if sharing is None:
+            rows = [self._row(context, loop, i, n, e, None, None) for i, e in enumerate(entries)]
+        else:  # ten thousand views inserting one broadcast message render its row once
+            outer = self.row_outer
+            assert outer is not None
+            names = tuple(sorted(self.sequence_deps.names))
+            rows = []
+            for i, entry in enumerate(entries):
+
+                def render(
+                    prev: Row | None, changed: Changed, i: int = i, entry: Any = entry
+                ) -> Row:
+                    return self._row(context, loop, i, n, entry, prev, changed)
+
+                dom_id, item = entry
+                rows.append(sharing.row(self, names, context, dom_id, item, outer, render))
         keys = [dom_id for dom_id, _item in entries]
         built = Comprehension(self.body.statics, keys, rows, stream=batch.wire())
         batch.built.append(built)

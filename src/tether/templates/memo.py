@@ -56,11 +56,11 @@ import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from typing import Protocol
+from typing import Protocol, cast
 
 from django.template.context import Context
 
-from tether.templates.rendered import ComponentRef, Dynamic, Rendered
+from tether.templates.rendered import ComponentRef, Dynamic, Rendered, Row
 from tether.templates.snapshot import ATOMS, snapshot, unchanged
 
 Changed = frozenset[str] | None
@@ -76,9 +76,10 @@ class Slot(Hashable, Protocol):
 
 
 _MISSING = object()
+_ROW = object()  # marks a stream row's key apart from its loop's own
 
-# (result, inputs held by identity with their snapshots)
-_Entry = tuple[Dynamic, tuple[tuple[object, object], ...]]
+# (a slot's result or a stream row, inputs held by identity with their snapshots)
+_Entry = tuple[object, tuple[tuple[object, object], ...]]
 
 
 class _Tally:
@@ -129,14 +130,14 @@ class SharedRenders:
         self._young: dict[tuple[Hashable, ...], _Entry] = {}
         self._old: dict[tuple[Hashable, ...], _Entry] = {}
         self._rotated = time.monotonic()
-        self._tallies: dict[Slot, _Tally] = {}
+        self._tallies: dict[Hashable, _Tally] = {}
         #: Every name a kept result was keyed by: a render that changed only
         #: other names in place has no entry to refresh.
         self.kept_names: set[str] = set()
         self.hits = 0
         self.misses = 0
 
-    def tally(self, slot: Slot) -> _Tally:
+    def tally(self, slot: Hashable) -> _Tally:
         tally = self._tallies.get(slot)
         if tally is None:
             tally = self._tallies[slot] = _Tally()
@@ -201,28 +202,56 @@ class Sharing:
         self._settings: Hashable = _MISSING
         self.mutated = mutated
 
-    def _key(
-        self, slot: Slot, context: Context, names: tuple[str, ...]
-    ) -> tuple[tuple[Hashable, ...], list[object]]:
+    def _settings_key(self, context: Context) -> list[Hashable]:
         settings = self._settings
         if settings is _MISSING:
             settings = self._settings = self._scope()
-        parts: list[Hashable] = [slot, settings, context.autoescape, context.use_l10n]
+        return [settings, context.autoescape, context.use_l10n]
+
+    def _key(
+        self, slot: Slot, context: Context, names: tuple[str, ...]
+    ) -> tuple[tuple[Hashable, ...], list[object]]:
+        parts: list[Hashable] = [slot, *self._settings_key(context)]
         held: list[object] = []
         for name in names:
             try:
                 value = context[name]
             except KeyError:
                 value = _MISSING
-            kind = type(value)
-            if kind is str:
-                parts.append(value)
-            elif isinstance(value, ATOMS):
-                parts.append((kind, value))
-            else:
-                parts.append(id(value))
-                held.append(value)
+            _part(parts, held, value)
         return tuple(parts), held
+
+    def _found(self, tally: _Tally, key: tuple[Hashable, ...], held: list[object]) -> _Entry | None:
+        memo = self.memo
+        entry = memo.get(key)
+        if entry is not None and all(
+            unchanged(value, then) for value, (_w, then) in zip(held, entry[1], strict=True)
+        ):
+            memo.hits += 1
+            tally.hits += 1
+            return entry
+        memo.misses += 1
+        tally.misses += 1
+        return None
+
+    def _keep(
+        self,
+        tally: _Tally,
+        names: tuple[str, ...],
+        key: tuple[Hashable, ...],
+        held: list[object],
+        result: object,
+        fit: bool,
+    ) -> None:
+        """Store a missed result, unless the slot's inputs differ from view to view."""
+        memo = self.memo
+        if tally.misses >= PROBE and tally.hits * HIT_RATIO < tally.misses:
+            tally.skip, tally.hits, tally.misses = SKIP, 0, 0
+        elif fit:
+            if not tally.stored:
+                memo.kept_names.update(names)
+            tally.stored += 1
+            memo.put(key, (result, tuple((v, snapshot(v)) for v in held)))
 
     def render(
         self, slot: Slot, context: Context, prev: Dynamic | None, changed: Changed
@@ -246,24 +275,58 @@ class Sharing:
             tally.skip -= 1
             return slot.render(context, prev, changed)
         key, held = self._key(slot, context, names)
-        entry = memo.get(key)
-        if entry is not None and all(
-            unchanged(value, then) for value, (_w, then) in zip(held, entry[1], strict=True)
-        ):
-            memo.hits += 1
-            tally.hits += 1
-            return entry[0]
-        memo.misses += 1
-        tally.misses += 1
+        entry = self._found(tally, key, held)
+        if entry is not None:
+            return cast(Dynamic, entry[0])
         result = slot.render(context, prev, changed)
-        if tally.misses >= PROBE and tally.hits * HIT_RATIO < tally.misses:
-            tally.skip, tally.hits, tally.misses = SKIP, 0, 0
-        elif shareable(result):
-            if not tally.stored:
-                memo.kept_names.update(names)
-            tally.stored += 1
-            memo.put(key, (result, tuple((v, snapshot(v)) for v in held)))
+        self._keep(tally, names, key, held, result, shareable(result))
         return result
+
+    def row(
+        self,
+        loop: Hashable,
+        names: tuple[str, ...],
+        context: Context,
+        dom_id: str,
+        item: object,
+        outer: frozenset[str],
+        render: Callable[[Row | None, Changed], Row],
+    ) -> Row:
+        """A stream row: ``render(None, None)``, or the row another view rendered
+        from the same item with only its slots that read ``outer`` (names from
+        outside the loop, such as the viewer's own name) rendered again.
+
+        Stream rows are never diffed against earlier ones, so a view can take
+        another's row as its previous one: ``render(row, outer)`` keeps every
+        slot that reads only the item. ``names`` are the loop's sequence names
+        (the stream), which a render must consult the memo for."""
+        memo = self.memo
+        tally = memo.tally((loop, _ROW))
+        if tally.skip:
+            tally.skip -= 1
+            return render(None, None)
+        parts: list[Hashable] = [loop, _ROW, *self._settings_key(context), dom_id]
+        held: list[object] = []
+        _part(parts, held, item)
+        key = tuple(parts)
+        entry = self._found(tally, key, held)
+        if entry is not None:
+            return render(cast(Row, entry[0]), outer)
+        row = render(None, None)
+        self._keep(tally, names, key, held, row, all(shareable(v) for v in row))
+        return row
+
+
+def _part(parts: list[Hashable], held: list[object], value: object) -> None:
+    """Key ``value``: by value when immutable, with its type, else by identity (and hold it)."""
+    kind = type(value)
+    if kind is str:
+        parts.append(value)  # type: ignore[arg-type]
+    elif isinstance(value, ATOMS):
+        parts.append((kind, value))
+    else:
+        parts.append(id(value))
+        held.append(value)
 
 
 def shareable(value: Dynamic) -> bool:

@@ -276,3 +276,65 @@ def test_rows_holding_state_between_them_are_never_shared(live: Live) -> None:
     stateful += "{% endifchanged %}{% with b=m.body %}<p>{{ b }}</p>{% endwith %}{% endfor %}"
     for _ in range(2):
         Page(live, memo, stateful, messages=[same, same, message(3, "bob"), same]).render()
+
+
+ROWS = (
+    '<ul id="s" phx-update="stream">{% for dom_id, m in streams.todos %}'
+    '<li id="{{ dom_id }}" class="msg{% if m.author == me %} mine{% endif %}">'
+    "<b>{{ m.author }}</b> {{ m.text }} #{{ forloop.counter }}</li>{% endfor %}</ul>"
+)
+
+
+def _insert_rows(
+    live: Live, memo: SharedRenders, me: str, items: list[dict[str, Any]]
+) -> tuple[str, Any]:
+    """A view named ``me`` joins, then inserts ``items``: the insert's wire and its rows."""
+    template = compile(_template(live, ROWS))
+    view = StreamView()
+    view.me = me
+    view.stream("todos", [])
+    tree = template.render(Context({**view.get_assigns(), **view.stream_context()}), None, None)
+    view.pop_changed()
+    view.streams_sent()
+    for item in items:
+        view.stream_insert("todos", item)
+    data = {**view.get_assigns(), **view.stream_context()}
+    with sharing(memo, ("en", "UTC"), view.pop_mutated()):
+        new = template.render(Context(data), tree, view.pop_changed())
+    wire = dumps(diff(tree, new))
+    rows = list(new.dynamics[0].rows)  # read before the release forgets them
+    view.streams_sent()
+    return wire, rows
+
+
+def test_views_inserting_one_item_share_its_row_but_not_what_they_read_themselves(
+    live: Live,
+) -> None:
+    memo = SharedRenders(1000)
+    item = {"id": 7, "author": "ada", "text": "hello"}
+    bob_wire, bob_rows = _insert_rows(live, memo, "bob", [item])
+    cy_wire, cy_rows = _insert_rows(live, memo, "cy", [item])
+    ada_wire, ada_rows = _insert_rows(live, memo, "ada", [item])
+    assert bob_rows[0] is cy_rows[0]  # one row for everyone it reads the same for
+    assert bob_wire == cy_wire and "mine" not in bob_wire and '"hello"' in bob_wire
+    assert ada_rows[0] is not bob_rows[0] and "mine" in ada_wire  # the author's own
+    assert ada_rows[0][2:] == bob_rows[0][2:]  # the item's own slots, shared
+    assert memo.hits >= 2
+
+
+def test_a_shared_row_renders_its_position_for_each_view(live: Live) -> None:
+    memo = SharedRenders(1000)
+    first, second = {"id": 1, "author": "a", "text": "one"}, {"id": 2, "author": "b", "text": "two"}
+    both = json.loads(_insert_rows(live, memo, "x", [first, second])[0])["0"]["k"]
+    alone = json.loads(_insert_rows(live, memo, "x", [second])[0])["0"]["k"]
+    assert (both["1"]["3"], both["1"]["4"]) == ("two", "2")  # second of two
+    assert (alone["0"]["3"], alone["0"]["4"]) == ("two", "1")  # first of one
+
+
+def test_an_item_changed_in_place_after_its_row_was_shared_renders_afresh(live: Live) -> None:
+    memo = SharedRenders(1000)
+    item = {"id": 3, "author": "ada", "text": "draft"}
+    before, _rows = _insert_rows(live, memo, "bob", [item])
+    item["text"] = "final"
+    after, _rows = _insert_rows(live, memo, "bob", [item])
+    assert '"draft"' in before and '"final"' in after and '"draft"' not in after
