@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import sys
 import threading
 import time
@@ -50,9 +51,15 @@ class Step:
     runner: Runner
     kind: Mailbox
     payload: Any
+    #: When (``time.monotonic()``) the step must be over (``live/deadlines.py``).
+    deadline: float = math.inf
     #: Set while Tether's own code runs inside the step (a template's render):
     #: a stall then is Tether's, and the log must not blame the view's handler.
     phase: str | None = None
+    #: Set when the step ran past its deadline and its runner was cancelled.
+    expired: bool = False
+    #: Set once the handler returned or raised: the deadline no longer applies.
+    over: bool = False
 
     def describe(self) -> tuple[str, str]:
         """(view class, handler name), e.g. ``("Shop", "add (event 'add-item')")``."""
@@ -77,6 +84,7 @@ _current: ContextVar[Step | None] = ContextVar("tether_step", default=None)
 
 def publish(task: asyncio.Task[Any], step: Step) -> None:
     """``task`` (the caller, a session's runner) now handles ``step``."""
+    steps.pop(task, None)  # to the end: the table stays in the order steps started
     steps[task] = step
     _current.set(step)
 

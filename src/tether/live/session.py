@@ -30,7 +30,7 @@ from tether.conf import setting
 from tether.django import activation
 from tether.effects import NavKind, checked_url
 from tether.errors import EventError, JoinRefused
-from tether.live import freezing
+from tether.live import deadlines, freezing
 from tether.live.checkpoints import Outcome, checkpoints
 from tether.live.children import admit_view, adopt, mount_kwargs
 from tether.live.components import cids_reply
@@ -208,33 +208,35 @@ class LiveSession(SessionUpdates):
         try:
             while self.state is not SessionState.CLOSED and (item := self._inbox.take()):
                 kind, ref, payload = item
-                self.last_active = time.monotonic()
-                watchdog.publish(task, watchdog.Step(self, kind, payload))
-                deadline = asyncio.timeout(limit)
+                self.last_active = now = time.monotonic()
+                step = watchdog.Step(self, kind, payload, now + limit)
+                watchdog.publish(task, step)
+                deadlines.watch(limit)
                 try:
-                    with activation.step(self.request):  # the join's language, time zone...
-                        if self.state is SessionState.FROZEN:
-                            await self._thaw_idle()
-                        async with deadline:
+                    try:
+                        with activation.step(self.request):  # the join's language, time zone...
+                            if self.state is SessionState.FROZEN:
+                                await self._thaw_idle()
                             await self._step(kind, ref, payload)
+                    finally:
+                        step.over = True  # what follows (a reply, a crash) has no deadline
                     if checkpoints.enabled() and self.state is SessionState.JOINED:
                         checkpoints.mark(self)
+                except asyncio.CancelledError:
+                    if not step.expired:
+                        raise  # close() cancelled the step
+                    task.uncancel()
+                    if ref is not None:
+                        self._reply(
+                            ref, protocol.STATUS_ERROR, {protocol.REASON: protocol.REASON_TIMEOUT}
+                        )
+                    await self._crash(f"{kind.value} handler ran past {limit:g}s")
                 except JoinRefused as exc:
                     self._reply(ref, protocol.STATUS_ERROR, exc.response)
                     await self.close()
                 except EventError as exc:
                     logger.info("%s refused %s: %s", self.view_cls.__qualname__, kind.value, exc)
                     self._reply(ref, protocol.STATUS_ERROR, {protocol.REASON: str(exc)})
-                except TimeoutError:
-                    if not deadline.expired():
-                        # The handler's own TimeoutError: a crash like any other.
-                        await self._crash(traceback.format_exc())
-                        continue
-                    if ref is not None:
-                        self._reply(
-                            ref, protocol.STATUS_ERROR, {protocol.REASON: protocol.REASON_TIMEOUT}
-                        )
-                    await self._crash(f"{kind.value} handler ran past {limit:g}s")
                 except Exception:
                     if kind is Mailbox.JOIN:
                         self._reply(
@@ -248,8 +250,8 @@ class LiveSession(SessionUpdates):
         except asyncio.CancelledError:
             # close() cancelled the step in progress. End quietly: a task that ends
             # cancelled keeps the error, whose traceback holds the step's frames,
-            # and the step's timeout holds the task, a cycle that only a full
-            # collection frees (and the collector may have frozen it: collector.py).
+            # which hold the task, a cycle that only a full collection frees (and
+            # the collector may have frozen it: collector.py).
             return
         finally:
             watchdog.steps.pop(task, None)

@@ -162,3 +162,32 @@ async def test_a_client_flooding_its_own_view_is_disconnected(settings: Any) -> 
         session.enqueue(Mailbox.EVENT, str(n), {"type": "click", "event": "sync_add"})
     assert transport.overloads and "more than 3 pending" in transport.overloads[0]
     await session.close()
+
+
+async def test_a_handler_past_its_deadline_is_cancelled_with_a_timeout_reply(
+    settings: Any,
+) -> None:
+    settings.TETHER = {**settings.TETHER, "HANDLER_TIMEOUT": 0.2}
+    session, transport = await joined()
+    session.enqueue(Mailbox.EVENT, "2", {"type": "click", "event": "hang", "value": {}})
+    for _ in range(100):  # the sweep cancels it between 0.2 and 0.25 s
+        await asyncio.sleep(0.01)
+        if len(transport.replies()) > 1:
+            break
+    assert transport.replies()[-1] == {
+        "status": "error",
+        "response": {"reason": protocol.REASON_TIMEOUT},
+    }
+    assert transport.frames[-1][3] == protocol.PHX_ERROR  # crashed: the client rejoins
+    await session.close()
+
+
+async def test_closing_during_a_step_is_not_taken_for_an_overrun(settings: Any) -> None:
+    settings.TETHER = {**settings.TETHER, "HANDLER_TIMEOUT": 0.2}
+    session, transport = await joined()
+    session.enqueue(Mailbox.EVENT, "2", {"type": "click", "event": "hang", "value": {}})
+    await asyncio.sleep(0.05)
+    await session.close()
+    await asyncio.sleep(0.3)  # past the deadline the closed step no longer has
+    assert len(transport.replies()) == 1  # the join's; no timeout reply, no crash
+    assert all(f[3] != protocol.PHX_ERROR for f in transport.frames)
