@@ -124,3 +124,48 @@ async def test_an_owner_whose_tasks_ended_holds_no_more_than_a_new_one() -> None
     await asyncio.sleep(0)
     assert owner.task_count == 0
     assert sys.getsizeof(owner._tasks) == sys.getsizeof(fresh._tasks)
+
+
+async def test_start_runs_a_coroutine_that_never_waits_at_once_and_without_a_task() -> None:
+    owner = Owner()
+    ran: list[str] = []
+
+    async def quick() -> None:
+        ran.append("all")
+
+    assert owner.start(quick()) is None
+    assert ran == ["all"] and owner.task_count == 0
+
+
+async def test_start_gives_a_coroutine_a_task_where_it_first_waits() -> None:
+    owner = Owner()
+    ran: list[str] = []
+    gate = asyncio.Event()
+
+    async def waits() -> None:
+        ran.append("before")
+        await gate.wait()
+        ran.append(f"after, in {asyncio.current_task().get_name()}")  # type: ignore[union-attr]
+
+    task = owner.start(waits())
+    assert ran == ["before"] and task is not None and owner.task_count == 1
+    gate.set()
+    await task
+    assert ran == ["before", f"after, in {task.get_name()}"]
+
+
+async def test_close_cancels_a_started_coroutine_where_it_waits() -> None:
+    owner = Owner()
+    cleaned: list[str] = []
+
+    async def waits() -> None:
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            cleaned.append("finally ran")
+
+    assert owner.start(waits()) is not None
+    await owner.close()
+    assert cleaned == ["finally ran"] and owner.task_count == 0
+    with pytest.raises(RuntimeError, match="closed"):
+        owner.start(waits())
