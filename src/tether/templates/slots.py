@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 from django.template.base import (
@@ -13,10 +14,11 @@ from django.template.base import (
     render_value_in_context,
 )
 from django.template.context import Context
-from django.utils.html import escape
 
+from tether.templates.conditions import Test, compile_condition
 from tether.templates.deps import Deps
 from tether.templates.fragment import Changed, Fragment, Slot, bind_values, with_memo
+from tether.templates.lookups import SLOW, plain_lookups, resolve_plain
 from tether.templates.rendered import Dynamic, Rendered
 
 
@@ -45,24 +47,30 @@ class NodeSlot(Slot):
     text are most of what a live page re-renders, and localising them was a
     fifth of a click's render."""
 
-    __slots__ = ("node", "variable")
+    __slots__ = ("lookups", "node", "variable")
 
     def __init__(self, node: Node, deps: Deps, *, sets: bool = False) -> None:
         super().__init__(deps, sets=sets)
         self.node = node
         self.variable = node.filter_expression if type(node) is VariableNode else None
+        self.lookups = plain_lookups(self.variable)
 
     def render(self, context: Context, prev: Dynamic | None, changed: Changed) -> Dynamic:
         variable = self.variable
         if variable is None:
             return str(self.node.render_annotated(context))
-        try:
-            value = variable.resolve(context)
-        except Exception:
-            # Django's own path, for its error handling and debug annotations.
-            return str(self.node.render_annotated(context))
+        value = SLOW if self.lookups is None else resolve_plain(context, self.lookups)
+        if value is SLOW:
+            try:
+                value = variable.resolve(context)
+            except Exception:
+                # Django's own path, for its error handling and debug annotations.
+                return str(self.node.render_annotated(context))
         kind = type(value)
         if kind is str:
+            # What Django's escape() returns, without its lazy-string check
+            # (a tenth of a broadcast's render) and its SafeString: the tree
+            # holds output, which nothing escapes again.
             return escape(value) if context.autoescape else value
         if kind is int and not _grouping.on:
             return str(value)
@@ -72,7 +80,7 @@ class NodeSlot(Slot):
 class IfSlot(Slot):
     """``{% if %}``: a nested tree for the branch taken, ``""`` when none is."""
 
-    __slots__ = ("branches", "condition_deps")
+    __slots__ = ("branches", "condition_deps", "tests")
     SHARES = True
 
     def __init__(self, branches: Sequence[tuple[Any, Fragment]], condition_deps: Deps) -> None:
@@ -86,13 +94,16 @@ class IfSlot(Slot):
         )
         self.branches = tuple(branches)
         self.condition_deps = condition_deps
+        self.tests: tuple[tuple[Test | None, Fragment], ...] = tuple(
+            (None if c is None else compile_condition(c), f) for c, f in branches
+        )
 
     def _choose(self, context: Context) -> Fragment | None:
-        for condition, fragment in self.branches:
-            if condition is None:
+        for test, fragment in self.tests:
+            if test is None:
                 return fragment
             try:
-                match = condition.eval(context)
+                match = test(context)
             except VariableDoesNotExist:
                 match = None
             if match:

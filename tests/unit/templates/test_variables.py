@@ -55,3 +55,42 @@ def test_numbers_keep_their_thousand_separators_when_the_project_asks_for_them()
         assert live == django == "1,234,567"
     django, live = _both("{{ v }}", 1234567)
     assert live == django == "1234567"
+
+
+class _Author:
+    name = "<ada>"
+
+    def shout(self) -> str:
+        return "HI"
+
+
+class _KeyedObject(dict[str, Any]):
+    """A dict subclass: Django's own walk, which may differ from a plain dict's."""
+
+
+PATHS: list[tuple[str, dict[str, Any]]] = [
+    ("{{ m.author }}", {"m": {"author": "<ada>"}}),
+    ("{{ m.a.b.c }}", {"m": {"a": {"b": {"c": 7}}}}),
+    ("{{ m.missing }}", {"m": {"author": "x"}}),
+    ("{{ nothing.at.all }}", {}),
+    ("{{ m.items }}", {"m": {"author": "x"}}),  # a dict's method, not a key: Django calls it
+    ("{{ m.call }}", {"m": {"call": lambda: "called"}}),
+    ("{{ m.0 }}", {"m": {"0": "key zero"}}),
+    ("{{ m.0 }}", {"m": ["index zero"]}),
+    ("{{ m.author.name }}", {"m": {"author": _Author()}}),
+    ("{{ m.author.shout }}", {"m": {"author": _Author()}}),
+    ("{{ m.author }}", {"m": _KeyedObject(author="sub")}),
+    ("{{ forloop.counter }}", {"forloop": {"counter": 3}}),
+]
+
+
+@pytest.mark.parametrize(("source", "data"), PATHS, ids=[p[0] + repr(p[1]) for p in PATHS])
+@pytest.mark.parametrize("invalid", ["", "INVALID"])
+def test_a_dotted_path_resolves_as_django_resolves_it(
+    source: str, data: dict[str, Any], invalid: str
+) -> None:
+    # A path through plain dicts skips Django's walk (slots.resolve_plain); every
+    # other path, and every miss, must still end as Django's own.
+    template = Engine(string_if_invalid=invalid).from_string(f"<p>{source}</p>")
+    django = template.render(Context(data))
+    assert compile(template).render(Context(data)).to_html() == django
