@@ -24,6 +24,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.utils import timezone, translation
 from django.utils.translation import trans_real
 
@@ -76,8 +77,28 @@ _LANGUAGE = _Reader(trans_real)
 _ZONE = _Reader(timezone)
 
 
+class _Settings:
+    """``USE_I18N`` and ``LANGUAGE_CODE``, read once: each read of Django's lazy
+    ``settings`` is a Python call. Read again after ``override_settings``."""
+
+    i18n: bool | None = None
+    language_code = ""
+
+
+def _forget(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("USE_I18N", "LANGUAGE_CODE"):
+        _Settings.i18n = None
+
+
+setting_changed.connect(_forget)
+
+
 def _language() -> str | None:
-    if not settings.USE_I18N or not _LANGUAGE.fast():
+    i18n = _Settings.i18n
+    if i18n is None:
+        i18n = _Settings.i18n = bool(settings.USE_I18N)
+        _Settings.language_code = settings.LANGUAGE_CODE
+    if not i18n or not _LANGUAGE.fast():
         return translation.get_language()
     active: Any = _LANGUAGE.value()
     if active is not _UNSET and active is not None:
@@ -87,8 +108,7 @@ def _language() -> str | None:
             pass
         else:
             return language
-    code: str = settings.LANGUAGE_CODE
-    return code
+    return _Settings.language_code
 
 
 def _zone() -> object:

@@ -93,3 +93,10 @@ def test_without_i18n_it_asks_django_itself() -> None:
         assert render_scope.current()[1] == zoneinfo.ZoneInfo("Europe/Lisbon")
     finally:
         translation.deactivate()
+
+
+def test_the_default_language_follows_override_settings() -> None:
+    translation.deactivate()
+    for code in ("de", "sv", "pt-br"):
+        with override_settings(LANGUAGE_CODE=code):
+            assert render_scope.current() == _django() and render_scope.current()[0] == code

@@ -49,13 +49,33 @@ class LiveTemplate:
         return self.render_nested(context, previous, names)
 
     def render_nested(self, context: Context, prev: Rendered | None, changed: Changed) -> Rendered:
-        """What ``Template.render`` does to the context around the nodelist."""
-        with context.render_context.push_state(self.template):
-            if context.template is None:
-                with context.bind_template(self.template):
-                    context.template_name = self.template.name
+        """What ``Template.render`` does to the context around the nodelist.
+
+        Django's ``push_state`` and a plain ``Context``'s ``bind_template``
+        written out: as generator context managers they were a twentieth of a
+        broadcast's render. A ``RequestContext`` binds through Django, for its
+        context processors."""
+        template = self.template
+        render_context = context.render_context
+        initial = render_context.template
+        render_context.template = template
+        render_context.push()
+        try:
+            if context.template is not None:
+                return self.fragment.render(context, prev, changed)
+            if type(context) is not Context:
+                with context.bind_template(template):
+                    context.template_name = template.name
                     return self.fragment.render(context, prev, changed)
-            return self.fragment.render(context, prev, changed)
+            context.template = template
+            try:
+                context.template_name = template.name
+                return self.fragment.render(context, prev, changed)
+            finally:
+                context.template = None
+        finally:
+            render_context.template = initial
+            render_context.pop()
 
     def __repr__(self) -> str:
         return f"<LiveTemplate {self.template.name or self.template.source[:20]!r}>"
