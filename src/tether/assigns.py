@@ -67,10 +67,11 @@ class Assigns:
             mutated.update(names)
 
     def get_assigns(self) -> dict[str, Any]:
+        # name[0], not name.startswith(): this runs for every name at every render.
         return {
             name: value
-            for name, value in vars(self).items()
-            if not name.startswith("_") and name not in RESERVED
+            for name, value in self.__dict__.items()
+            if name[0] != "_" and name not in RESERVED
         }
 
     def pop_changed(self) -> set[str]:

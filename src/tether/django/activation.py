@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from contextvars import ContextVar
 from typing import Any
 
@@ -74,12 +74,20 @@ async def activate(request: HttpRequest) -> None:
             _enter(stack, activation)
 
 
-@contextmanager
-def step(request: HttpRequest) -> Iterator[None]:
+_NOTHING = nullcontext()
+
+
+def step(request: HttpRequest) -> AbstractContextManager[None]:
     """Around one step of a live view: what its join activated, active again."""
     if getattr(request, _ACTIVE, None) == []:
-        yield  # joined with nothing to activate: the defaults need no stack
-        return
+        # Joined with nothing to activate: the defaults need no stack, and a
+        # click or a broadcast no generator context manager.
+        return _NOTHING
+    return _stepping(request)
+
+
+@contextmanager
+def _stepping(request: HttpRequest) -> Iterator[None]:
     with ExitStack() as stack:
         token = _step_stack.set(stack)
         try:
