@@ -203,15 +203,15 @@ class LiveSession(SessionUpdates):
 
     async def _run(self) -> None:
         limit = float(setting("HANDLER_TIMEOUT"))
-        task = asyncio.current_task()
+        task = self._runner or asyncio.current_task()  # spawned as _runner: no lookup
         assert task is not None
+        deadlines.watch(limit)
         try:
             while self.state is not SessionState.CLOSED and (item := self._inbox.take()):
                 kind, ref, payload = item
                 self.last_active = now = time.monotonic()
                 step = watchdog.Step(self, kind, payload, now + limit)
                 watchdog.publish(task, step)
-                deadlines.watch(limit)
                 try:
                     try:
                         with activation.step(self.request):  # the join's language, time zone...
