@@ -71,7 +71,10 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any, server_factory: ServerFactory) -> Iterator[Any]:
+    # Asks for server_factory only to be torn down before it: a page still open when its
+    # server stops (e.g. on long poll after a restart) holds a poll for POLL_TIMEOUT (10 s),
+    # which the SIGTERM'd uvicorn waits out before ServerProcess.stop kills it.
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(10_000)
