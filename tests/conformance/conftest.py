@@ -1,20 +1,18 @@
-"""The Phoenix-derived browser tests share one demo server and one Chromium.
+"""The Phoenix-derived browser tests share one demo server (and, as consecutive
+browser tests, one Chromium: tests/conftest.py).
 
-Every test here is synchronous and opens its own page (a fresh browser context) on its
-own lab URL, so nothing depends on a fresh process: starting both once for the
-directory, rather than once per module (29 of them), saves about 2 s a module.
-Playwright's sync API holds an event loop while the browser is open; the directory
-has no asyncio test, and the browser is closed before the next directory's tests run.
+Every test here opens its own page (a fresh browser context) on its own lab URL, so
+nothing depends on a fresh process: starting the server once for the directory, rather
+than once per module (29 of them), saves its start-up each module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO
+from tests.conftest import DEMO
 from tether.testing import ServerProcess
 
 
@@ -25,13 +23,3 @@ def demo_server(
     log = tmp_path_factory.mktemp("log") / "server.log"
     with ServerProcess("demo.asgi:application", cwd=DEMO, env=demo_env, log=log) as server:
         yield server
-
-
-@pytest.fixture(scope="package")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
