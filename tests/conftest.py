@@ -58,20 +58,61 @@ def demo_server(
         yield server
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Module-scoped: Playwright's sync API holds an event loop, which must be gone
-    before the next module's asyncio tests run."""
-    from playwright.sync_api import sync_playwright
+class _Chromium:
+    """One Chromium for a run of consecutive tests that use it (each in its own context).
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    Playwright's sync API holds an event loop while it is open, which must be gone before
+    a test that is not a browser test runs (asyncio tests fail under it): so it is closed
+    after any test whose next test does not ask for ``browser``, and launched again when
+    one does. A launch is ~1 s; modules of browser tests mostly follow each other.
+    """
+
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self._browser: Any = None
+
+    def get(self) -> Any:
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+        return self._browser
+
+    def close(self) -> None:
+        if self._browser is not None:
+            browser, self._browser = self._browser, None
+            try:
+                browser.close()
+            finally:
+                self._playwright.stop()
+                self._playwright = None
+
+
+_chromium = _Chromium()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    try:
+        return (yield)  # the test's fixtures first: its contexts close before the browser
+    finally:
+        if nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ()):
+            _chromium.close()
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def browser() -> Any:
+    return _chromium.get()
+
+
+@pytest.fixture
+def page(browser: Any, server_factory: ServerFactory) -> Iterator[Any]:
+    # Asks for server_factory only to be torn down before it: a page still open when its
+    # server stops (e.g. on long poll after a restart) holds a poll for POLL_TIMEOUT (10 s),
+    # which the SIGTERM'd uvicorn waits out before ServerProcess.stop kills it.
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(10_000)

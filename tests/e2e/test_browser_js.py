@@ -43,11 +43,19 @@ def test_show_hide_and_toggle(js_page: Any) -> None:
 
 
 def test_a_transition_runs_and_ends_with_its_end_classes(js_page: Any) -> None:
+    # Each transition class is on only for its 50 ms (the client removes it after):
+    # recorded as it is added, as polling for it could miss it on a busy machine.
+    js_page.evaluate(
+        """() => { const panel = document.querySelector('#panel'); window.__seen = new Set();
+        new MutationObserver(() => panel.classList.forEach((c) => window.__seen.add(c)))
+          .observe(panel, {attributes: true}); }"""
+    )
+    seen = "(c) => window.__seen.has(c)"
     js_page.click("#fade-in")
     js_page.wait_for_function(VISIBLE)
-    js_page.wait_for_function("document.querySelector('#panel').classList.contains('opacity-100')")
+    js_page.wait_for_function(seen, arg="opacity-100")
     js_page.click("#transition")
-    js_page.wait_for_function("document.querySelector('#panel').classList.contains('pulsing')")
+    js_page.wait_for_function(seen, arg="pulsing")
     js_page.wait_for_function("!document.querySelector('#panel').classList.contains('pulsing')")
 
 

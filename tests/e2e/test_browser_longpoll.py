@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.conftest import DEMO
 from tether import protocol
 from tether.testing import ServerProcess
 
@@ -63,6 +64,18 @@ class Tab:
         self.context.close()
 
 
+@pytest.fixture(scope="module")
+def quick_server(
+    demo_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """The demo with a 1,000 ms fallback, only to save time: a refused WebSocket falls back
+    once the client's retries are that far apart (~3 s here, ~7.5 s at the default 2,500)."""
+    log = tmp_path_factory.mktemp("log") / "server.log"
+    env = {**demo_env, "TETHER_LONGPOLL_FALLBACK_MS": "1000"}
+    with ServerProcess("demo.asgi:application", cwd=DEMO, env=env, log=log) as server:
+        yield server
+
+
 @pytest.fixture
 def tabs(browser: Any) -> Iterator[list[Tab]]:
     opened: list[Tab] = []
@@ -78,10 +91,10 @@ def _tab(tabs: list[Tab], browser: Any, websocket: str = "refused") -> Tab:
 
 
 def test_the_counter_works_over_long_poll_and_the_console_says_so(
-    browser: Any, tabs: list[Tab], demo_server: ServerProcess
+    browser: Any, tabs: list[Tab], quick_server: ServerProcess
 ) -> None:
     tab = _tab(tabs, browser)
-    page = tab.open(demo_server.url + "/counter/")
+    page = tab.open(quick_server.url + "/counter/")
     for n in range(1, 4):
         page.click("#inc")
         page.wait_for_function(
@@ -105,10 +118,10 @@ def test_the_counter_works_over_long_poll_and_the_console_says_so(
 
 
 def test_a_black_holed_websocket_falls_back_after_the_delay(
-    browser: Any, tabs: list[Tab], demo_server: ServerProcess
+    browser: Any, tabs: list[Tab], quick_server: ServerProcess
 ) -> None:
     tab = _tab(tabs, browser, websocket="black-holed")
-    page = tab.open(demo_server.url + "/counter/")
+    page = tab.open(quick_server.url + "/counter/")
     page.click("#inc")
     page.wait_for_function("document.querySelector('#count').textContent === '1'")
     assert tab.transport() == "longpoll"
@@ -127,9 +140,9 @@ def test_a_page_whose_websocket_works_stays_on_it_and_says_nothing(
 
 
 def test_the_chat_on_long_poll_and_on_a_websocket_share_one_room(
-    browser: Any, tabs: list[Tab], demo_server: ServerProcess
+    browser: Any, tabs: list[Tab], quick_server: ServerProcess
 ) -> None:
-    url = demo_server.url + "/chat/longpoll-room/"
+    url = quick_server.url + "/chat/longpoll-room/"
     ada_tab, bob_tab = _tab(tabs, browser), _tab(tabs, browser, websocket="open")
     ada, bob = ada_tab.open(url), bob_tab.open(url)
     assert (ada_tab.transport(), bob_tab.transport()) == ("longpoll", "websocket")
@@ -158,11 +171,11 @@ def test_the_chat_on_long_poll_and_on_a_websocket_share_one_room(
 
 
 def test_a_form_works_over_long_poll(
-    browser: Any, tabs: list[Tab], demo_server: ServerProcess
+    browser: Any, tabs: list[Tab], quick_server: ServerProcess
 ) -> None:
     tab = _tab(tabs, browser)
     page = tab.page
-    response = page.goto(demo_server.url + "/feedback/")
+    response = page.goto(quick_server.url + "/feedback/")
     dead = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text())
     assert dead
     page.wait_for_selector(CONNECTED)

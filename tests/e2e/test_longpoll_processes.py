@@ -18,6 +18,10 @@ from tests.e2e.proxy import SwitchProxy
 from tests.e2e.test_browser_state import _fill_wizard
 
 REDIS = {"TETHER_REDIS_URL": "redis://127.0.0.1:6379/0", "TETHER_REDIS_PREFIX": "lp-test:"}
+# For the browser test, only to save time: a refused WebSocket falls back once the client's
+# retries are FALLBACK_MS apart (~7.5 s at 2,500 ms, ~3 s at 1,000), and stopping a process
+# waits out the poll it holds (POLL_TIMEOUT, 10 s by default). The move tested is the same.
+QUICK = {"TETHER_LONGPOLL_FALLBACK_MS": "1000", "TETHER_LONGPOLL_POLL_TIMEOUT": "2"}
 
 
 class Poller:
@@ -100,7 +104,7 @@ def test_a_token_that_reaches_another_process_moves_the_page_with_its_state(
 def test_a_long_poll_page_resumes_on_another_process_through_redis(
     browser: Any, server_factory: Any
 ) -> None:
-    first, second = server_factory(**REDIS), server_factory(**REDIS)
+    first, second = server_factory(**REDIS, **QUICK), server_factory(**REDIS, **QUICK)
     context = browser.new_context()
     context.route_web_socket("**/live/websocket*", lambda ws: ws.close(code=1011))
     page = context.new_page()

@@ -167,6 +167,10 @@ if os.environ.get("TETHER_FREEZE_IDLE_AFTER"):
 if os.environ.get("TETHER_LONGPOLL_FALLBACK_MS"):
     # "0": pages never fall back to long poll when their WebSocket is blocked.
     TETHER["LONGPOLL"] = {"FALLBACK_MS": int(os.environ["TETHER_LONGPOLL_FALLBACK_MS"])}
+if os.environ.get("TETHER_LONGPOLL_POLL_TIMEOUT"):
+    # Tests that stop a process under a long-poll page: uvicorn waits out the poll it holds.
+    longpoll = TETHER.setdefault("LONGPOLL", {})
+    longpoll["POLL_TIMEOUT"] = float(os.environ["TETHER_LONGPOLL_POLL_TIMEOUT"])  # type: ignore[index]
 
 LOGGING = {
     "version": 1,
