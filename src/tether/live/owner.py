@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 logger = logging.getLogger("tether.owner")
@@ -40,23 +40,6 @@ class Owner:
         self._tasks[task] = None
         task.add_done_callback(self._forget)
         return task
-
-    def start(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
-        """Run ``coro`` now, in the caller, until it first waits; only then give
-        it a task of this owner's, which goes on from where it stopped.
-
-        A socket's writer usually sends its frames without ever waiting (the
-        transport takes them at once): it then costs no task at all, where a
-        task per reply was a tenth of a click's CPU. ``coro`` must not need a
-        task of its own before it first waits (``asyncio.timeout`` does)."""
-        if self._closed:
-            coro.close()
-            raise RuntimeError("owner is closed")
-        try:
-            waiting = coro.send(None)
-        except StopIteration:
-            return None
-        return self.spawn(_GoOn(coro, waiting))
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> asyncio.TimerHandle:
         if self._closed:
@@ -97,43 +80,6 @@ class Owner:
             task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
-
-
-class _GoOn(Coroutine[Any, Any, None]):
-    """The rest of a coroutine that ran, outside any task, up to ``waiting``
-    (the future it gave the loop to wait for, or ``None`` for a bare yield):
-    the coroutine its task drives.
-
-    The task's first step hands the task ``waiting`` itself; every later step
-    goes to the coroutine. A task cancelled before its first step throws the
-    cancellation into the coroutine where it waits, so that its cleanup runs
-    then, as it would have in a task of its own."""
-
-    __slots__ = ("_coro", "_waiting")
-
-    _STARTED: Any = object()
-
-    def __init__(self, coro: Coroutine[Any, Any, None], waiting: object) -> None:
-        self._coro = coro
-        self._waiting = waiting
-
-    def send(self, value: Any) -> Any:
-        waiting, self._waiting = self._waiting, _GoOn._STARTED
-        if waiting is not _GoOn._STARTED:
-            return waiting
-        return self._coro.send(value)
-
-    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
-        self._waiting = _GoOn._STARTED
-        if val is None and tb is None:
-            return self._coro.throw(typ)
-        return self._coro.throw(typ, val, tb)  # pragma: no cover (the old signature)
-
-    def close(self) -> None:
-        self._coro.close()
-
-    def __await__(self) -> Generator[Any, None, None]:  # pragma: no cover (never awaited)
-        raise TypeError("a task drives _GoOn; it is not awaited")
 
 
 async def best_effort(awaitable: Awaitable[Any], what: str, *, timeout: float = 2.0) -> bool:

@@ -220,7 +220,7 @@ class LiveSocket(Channels):
             self.overloaded(f"outbound buffer over {self._out_limit} bytes: client not reading")
             return
         if self._writer is None:
-            self._writer = self.owner.start(self._write())
+            self._writer = self.owner.spawn(self._write())
 
     async def _write(self) -> None:
         try:
