@@ -61,6 +61,9 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     for step in mem_steps:
         limit = echo_steps.get(step["target"], {}).get("per_page_bytes")
         note = f"{step['open']} open, RSS {step['rss_bytes'] / 2**20:.0f} MiB"
+        added = step.get("added_per_page_bytes")
+        if added is not None:
+            note += f"; the pages of this step added {kib(added)} each"
         if step["failed"]:
             note += f", {step['failed']} failed"
         out.append(
