@@ -32,10 +32,10 @@ from tether import render_scope, watchdog
 from tether.component_set import ComponentSet, components_of
 from tether.conf import setting
 from tether.family import PARENT
-from tether.streams import STREAMS
 from tether.sync import run_sync
 from tether.templates import LiveTemplate, Rendered, compile, memo, message
 from tether.templates.components import MOUNTER, components_wire
+from tether.templates.loops import ROW_SEQUENCES
 from tether.templates.memo import SharedRenders
 from tether.templates.rendered import ComponentRef
 
@@ -68,12 +68,12 @@ def _shared(
     if not limits["ENTRIES"] or (
         # Only names changed in place, none of which the memo keeps a result
         # for: nothing to take from it, nothing in it to refresh. Not a
-        # stream's new rows, which views inserting the same item share.
+        # stream's new rows where views inserting the same item share them.
         previous is not None
         and changed is not None
         and mutated.issuperset(changed)
         and mutated.isdisjoint(shared_renders.kept_names)
-        and STREAMS not in changed
+        and ROW_SEQUENCES.isdisjoint(changed)
     ):
         return live.render(context, previous=previous, changed=changed)
     shared_renders.size = limits["ENTRIES"]

@@ -58,6 +58,24 @@ def _unique_keys(keys: list[object]) -> list[Hashable] | None:
     return keys  # type: ignore[return-value]
 
 
+#: The names loops whose stream rows are worth sharing iterate over (``streams``),
+#: gathered as templates compile: a render that changed only those in place
+#: still consults the memo (``rendering``), for the rows.
+ROW_SEQUENCES: set[str] = set()
+
+
+def _worth_sharing(body: Fragment, outer: frozenset[str]) -> bool:
+    """Whether a row has work another view can do for it: a slot reading none of
+    ``outer`` that is more than a lone plain variable (which renders about as
+    fast as a shared row is found)."""
+    for slot in body.slots:
+        if slot.walk or slot.sets or slot.deps.any or not slot.deps.names.isdisjoint(outer):
+            continue
+        if getattr(slot, "lookups", None) is None:  # not a plain {{ a.b }}
+            return True
+    return False
+
+
 class LoopMemo:
     __slots__ = ("items", "snaps")
 
@@ -124,7 +142,10 @@ class ForSlot(Slot):
         #: row reads is not known.
         self.row_outer: frozenset[str] | None = None
         if not (volatile or body.walk or inner.any):
-            self.row_outer = inner.names - set(self.loopvars)
+            outer = inner.names - set(self.loopvars)
+            if _worth_sharing(body, outer):
+                self.row_outer = outer
+                ROW_SEQUENCES.update(sequence_deps.names)
 
     def _items(self, values: Any) -> list[Any]:
         if values is None:
