@@ -49,13 +49,20 @@ def server_factory(demo_env: dict[str, str], tmp_path: Path) -> Iterator[ServerF
         server.stop()
 
 
+def serve_demo(
+    demo_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """The demo server fixtures' body, whatever their scope."""
+    log = tmp_path_factory.mktemp("log") / "server.log"
+    with ServerProcess("demo.asgi:application", cwd=DEMO, env=demo_env, log=log) as server:
+        yield server
+
+
 @pytest.fixture(scope="module")
 def demo_server(
     demo_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:
-    log = tmp_path_factory.mktemp("log") / "server.log"
-    with ServerProcess("demo.asgi:application", cwd=DEMO, env=demo_env, log=log) as server:
-        yield server
+    yield from serve_demo(demo_env, tmp_path_factory)
 
 
 class _Chromium:

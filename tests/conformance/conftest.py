@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import DEMO
+from tests.conftest import serve_demo
 from tether.testing import ServerProcess
 
 
@@ -20,6 +20,4 @@ from tether.testing import ServerProcess
 def demo_server(
     demo_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:
-    log = tmp_path_factory.mktemp("log") / "server.log"
-    with ServerProcess("demo.asgi:application", cwd=DEMO, env=demo_env, log=log) as server:
-        yield server
+    yield from serve_demo(demo_env, tmp_path_factory)
