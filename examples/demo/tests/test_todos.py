@@ -80,6 +80,10 @@ async def test_ticking_and_deleting_reach_the_other_browser(
 
     await ada_view.click(f"#todo-{todo.pk} input[type=checkbox]")
     await bob_view.wait_for(lambda view: "done" in view.element(f"#todo-{todo.pk}")["class"])
+    # Ada's own reload of the list runs in Django's async-ORM thread; deleting while it
+    # still reads would make the test database (SQLite in memory, shared cache) refuse
+    # the write with "table is locked", a lock a file database would wait out.
+    await ada_view.wait_for(lambda view: "done" in view.element(f"#todo-{todo.pk}")["class"])
 
     await bob_view.click(f"#todo-{todo.pk} button")
     await ada_view.wait_for(lambda view: titles(view) == [])
