@@ -95,6 +95,7 @@ class ForSlot(Slot):
         "loopvars",
         "reads_forloop",
         "reversed",
+        "row_names",
         "row_outer",
         "sequence",
         "sequence_deps",
@@ -145,6 +146,7 @@ class ForSlot(Slot):
             outer = inner.names - set(self.loopvars)
             if _worth_sharing(body, outer):
                 self.row_outer = outer
+                self.row_names = tuple(sorted(sequence_deps.names))
                 ROW_SEQUENCES.update(sequence_deps.names)
 
     def _items(self, values: Any) -> list[Any]:
@@ -195,7 +197,7 @@ class ForSlot(Slot):
         else:  # ten thousand views inserting one broadcast message render its row once
             outer = self.row_outer
             assert outer is not None
-            names = tuple(sorted(self.sequence_deps.names))
+            names = self.row_names
             rows = []
             for i, entry in enumerate(entries):
 

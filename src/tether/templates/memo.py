@@ -251,7 +251,7 @@ class Sharing:
             if not tally.stored:
                 memo.kept_names.update(names)
             tally.stored += 1
-            memo.put(key, (result, tuple((v, snapshot(v)) for v in held)))
+            memo.put(key, _entry(result, held))
 
     def render(
         self, slot: Slot, context: Context, prev: Dynamic | None, changed: Changed
@@ -269,7 +269,7 @@ class Sharing:
                 key, held = self._key(slot, context, names)
                 memo.discard(key)
                 if shareable(result):
-                    memo.put(key, (result, tuple((v, snapshot(v)) for v in held)))
+                    memo.put(key, _entry(result, held))
             return result
         if tally.skip:
             tally.skip -= 1
@@ -315,6 +315,11 @@ class Sharing:
         row = render(None, None)
         self._keep(tally, names, key, held, row, all(shareable(v) for v in row))
         return row
+
+
+def _entry(result: object, held: list[object]) -> _Entry:
+    """What the memo keeps: the result, with the inputs it holds and their snapshots."""
+    return (result, tuple((value, snapshot(value)) for value in held))
 
 
 def _part(parts: list[Hashable], held: list[object], value: object) -> None:

@@ -39,14 +39,19 @@ async def test_a_request_runs_its_sync_parts_in_one_thread_reused_by_the_next() 
         threads.close()
 
 
+async def _two_at_once(threads: RequestThreads) -> list[list[int]]:
+    """Two requests in flight together: the threads each ran its sync parts in."""
+    hold = asyncio.Event()
+    both = asyncio.gather(_request(threads, hold), _request(threads, hold))
+    await asyncio.sleep(0.05)
+    hold.set()
+    return list(await both)
+
+
 async def test_requests_at_the_same_time_get_threads_of_their_own() -> None:
     threads = RequestThreads(keep=4)
     try:
-        hold = asyncio.Event()
-        both = asyncio.gather(_request(threads, hold), _request(threads, hold))
-        await asyncio.sleep(0.05)
-        hold.set()
-        one, two = await both
+        one, two = await _two_at_once(threads)
         assert one[0] == one[1] and two[0] == two[1]
         assert one[0] != two[0]
         assert threads.idle == 2
@@ -57,11 +62,7 @@ async def test_requests_at_the_same_time_get_threads_of_their_own() -> None:
 async def test_no_more_than_keep_idle_threads_stay() -> None:
     threads = RequestThreads(keep=1)
     try:
-        hold = asyncio.Event()
-        both = asyncio.gather(_request(threads, hold), _request(threads, hold))
-        await asyncio.sleep(0.05)
-        hold.set()
-        await both
+        await _two_at_once(threads)
         assert threads.idle == 1
     finally:
         threads.close()
