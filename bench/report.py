@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench.chat_room import report_rows as chat_room_rows
 from bench.components import report_rows as component_rows
 from bench.crowd import report_rows as crowd_rows
 from bench.flame import report_rows as flame_rows
@@ -102,6 +103,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         out.append((f"fan-out @ {step['open']:,}", value, goal, note))
     if not fanout.get("steps"):
         out.append(("fan-out", NA, GOALS["fanout_10000"], fanout.get("error", "not run")))
+    out += chat_room_rows(figures)
     out += crowd_rows(figures)
     out += scale_out_rows(figures)
 

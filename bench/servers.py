@@ -158,12 +158,15 @@ class Probe:
             "bench.instrumented:application", cwd=DEMO, env=env, log=log
         ).start()
 
-    def dump(self, timeout: float = 120.0) -> dict[str, object]:
-        """Ask for a report and wait (bounded) for it; the GC figures."""
+    def dump(self, timeout: float = 120.0, complete: bool = False) -> dict[str, Any]:
+        """Ask for a report and wait (bounded) for it; the GC figures. ``complete``
+        first times Tether's complete collection (``complete_ms``)."""
         import json
         import signal
 
         self.dumps += 1
+        if complete:
+            (self.dir / "complete.request").write_text("")
         os.kill(self.server.pid, signal.SIGUSR1)
         done = self.dir / f"{self.dumps}.done"
         deadline = time.monotonic() + timeout
@@ -171,7 +174,7 @@ class Probe:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the server wrote no probe report within {timeout:.0f}s")
             time.sleep(0.1)
-        report: dict[str, object] = json.loads((self.dir / "gc.json").read_text())
+        report: dict[str, Any] = json.loads((self.dir / "gc.json").read_text())
         return report
 
     def reset(self) -> None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import chat_room, crowd, dashboard, flame, flood, scale_out, servers, shutdown, table
 from bench import components as bench_components
-from bench import crowd, dashboard, flame, flood, scale_out, servers, shutdown, table
 from bench import longpoll as bench_longpoll
 from bench import shared as bench_shared
 from bench import streams as bench_streams
@@ -67,6 +67,9 @@ class Plan:
     crowd_steps: tuple[int, ...] = (1_000, 5_000, 10_000)
     crowd_heartbeat: float = 30.0
     crowd_idle_timeout: float = 90.0
+    # One chat room filled through these steps, the room's last messages in view.
+    chat_room_steps: tuple[int, ...] = (1_000, 5_000, 10_000)
+    chat_room_history: int = 50
     # The deployed configuration: pages across two workers, broadcasts to all of them.
     scale_pages: int = 20_000
     scale_broadcasts: int = 10
@@ -120,6 +123,7 @@ class Plan:
             watchdog_pages=200,
             watchdog_rounds=1,
             crowd_steps=(400, 800, 1_600),
+            chat_room_steps=(500, 1_000),
             crowd_heartbeat=5.0,
             crowd_idle_timeout=15.0,
             scale_pages=1_000,
@@ -171,6 +175,7 @@ class Suite:
             ("client JavaScript bytes", self.client_js),
             ("memory per open page, round trip, wire size", self.memory),
             ("memory per bare WebSocket (the limit)", self.echo),
+            ("a full chat room: memory per page, collector pauses", self.chat_room),
             ("click round trip over long poll beside the WebSocket", self.longpoll),
             ("memory with permessage-deflate on", self.compression),
             ("dead render throughput", self.dead_render),
@@ -783,6 +788,18 @@ class Suite:
             plan.crowd_heartbeat,
             plan.crowd_idle_timeout,
             plan.open_timeout,
+        )
+
+    def chat_room(self) -> None:
+        plan = self.plan
+        self.figures["chat_room"] = chat_room.measure(
+            self.db,
+            self.workers,
+            plan.chat_room_steps,
+            plan.chat_room_history,
+            plan.idle_body_chars,
+            plan.open_timeout,
+            chat_body,
         )
 
     def scale_out(self) -> None:

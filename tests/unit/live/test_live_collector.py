@@ -55,6 +55,30 @@ async def test_a_cycle_frozen_alive_is_freed_by_the_periodic_complete_collection
         collector.uninstall()
 
 
+async def test_complete_frees_a_cycle_frozen_alive_and_freezes_the_survivors_again() -> None:
+    collector = Collector()
+    collector.install(asyncio.get_running_loop(), full_every=None)
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        ref = weakref.ref(a)
+        gc.collect()
+        await asyncio.sleep(0)  # frozen while alive
+        del a, b
+        gc.collect()
+        await asyncio.sleep(0)  # and frozen again after this one
+        assert ref() is not None, "Python's own collection reached a frozen cycle"
+        freezes = collector.freezes
+        collector.complete()
+        assert ref() is None
+        assert collector.freezes == freezes + 1
+        assert gc.get_freeze_count() > 0
+        await asyncio.sleep(0)  # its own collection asks for no second freeze
+        assert collector.freezes == freezes + 1
+    finally:
+        collector.uninstall()
+
+
 async def test_a_freeze_waits_for_requests_in_flight_and_keeps_none_of_their_cycles() -> None:
     # Django's request and its message storage hold each other: a cycle that
     # dies when the request ends. Frozen while in flight, it would be kept

@@ -1,0 +1,154 @@
+"""A full chat room: memory per open page and collector pauses, 1,000 to 10,000 pages.
+
+Every page is the demo's chat, in one room whose last ``history`` messages
+(``body_chars`` characters each) are in view, with the room's presence list
+beside them: the page the chat-room issue asks about, not the counter. The
+room fills through ``steps``; after each step the server is left to settle
+and the step reports
+
+- RSS over the warmed-up baseline, per open page, and what each page of the
+  step added: a page must cost the same in a room of 10,000 as in one of
+  1,000, so the second figure is the one that shows it flat;
+- the longest of Python's own collections during the step (the probe's
+  ``gc.callbacks``), by generation.
+
+With the room full, the server runs once the complete collection that
+``TETHER["GC"]["FULL_EVERY"]`` schedules (every 600 s by default; it is what
+frees cycles that died after being frozen), and its pause is reported on its
+own: it walks every object of every open page, which is what the freezes
+spare Python's own collections.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from bench import servers
+from bench.fleet import Swarm, progress
+
+
+def measure(
+    db: servers.DemoDatabase,
+    workers: int,
+    steps: tuple[int, ...],
+    history: int,
+    body_chars: int,
+    open_timeout: float,
+    body: Callable[[int, int], str],
+) -> dict[str, Any]:
+    """Fill one room through ``steps`` on a probed server; ``body(n, chars)`` makes a message."""
+    probe = servers.Probe(db, "chat-room")
+    server = probe.server
+    progress(f"  demo server (GC probe) on {server.url}, pid {server.pid}")
+    path = f"/chat/room-{uuid.uuid4().hex[:8]}/"
+    figure: dict[str, Any] = {
+        "history": f"{history} messages of {body_chars} chars",
+        "steps": [],
+    }
+    try:
+        with Swarm("chat-room", server.url, server.port, workers) as swarm:
+            first = swarm.open(path, 1, open_timeout)
+            if first["open"] == 0:
+                figure["error"] = f"no chat page joined: {first['errors']}"
+                return figure
+            for n in range(history):
+                form = urllib.parse.urlencode({"body": body(n, body_chars)})
+                sent = swarm.one("submit", 30, event="send", value=form, within=20)
+                if sent["status"] != "ok":
+                    figure["error"] = f"send refused: {sent['reply']}"
+                    return figure
+            swarm.open(path, 10 * len(swarm), open_timeout)
+            swarm.all("close", 60)
+            servers.wait_idle(server.pid)
+            figure["baseline_bytes"] = baseline = servers.settle_rss(server.pid)
+            opened = 0
+            for target in steps:
+                probe.reset()
+                result = swarm.open(path, target - opened, open_timeout)
+                opened = result["open"]
+                servers.wait_idle(server.pid, timeout=60)
+                rss = servers.settle_rss(server.pid)
+                step: dict[str, Any] = {
+                    "target": target,
+                    "open": opened,
+                    "failed": result["failed"],
+                    "errors": result["errors"],
+                    "rss_bytes": rss,
+                    "per_page_bytes": (rss - baseline) / opened if opened else None,
+                    "gc": probe.dump(),
+                }
+                if figure["steps"]:
+                    last = figure["steps"][-1]
+                    added = opened - last["open"]
+                    step["added_per_page_bytes"] = (
+                        (rss - last["rss_bytes"]) / added if added > 0 else None
+                    )
+                figure["steps"].append(step)
+                pauses = step["gc"]["max_pause_ms"]
+                progress(
+                    f"  {opened:,} chat pages open: RSS {rss / 2**20:.0f} MiB,"
+                    f" {(step['per_page_bytes'] or 0) / 1024:.1f} KiB per page;"
+                    f" longest collection {max(pauses.values()):.1f} ms"
+                )
+                if opened < target * 0.9:
+                    figure["error"] = f"only {opened:,} of {target:,} pages open; stopped"
+                    break
+            complete = probe.dump(complete=True)
+            figure["complete_collection"] = {
+                "open": opened,
+                "ms": complete["complete_ms"],
+                "frozen_objects": complete["frozen_objects"],
+            }
+            progress(
+                f"  complete collection with {opened:,} open: {complete['complete_ms']:.0f} ms"
+                f" over {complete['frozen_objects']:,} frozen objects"
+            )
+    finally:
+        server.stop()
+    return figure
+
+
+def report_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    figure = figures.get("chat_room")
+    if not figure:
+        return []
+    out = []
+    for step in figure["steps"]:
+        per_page = step["per_page_bytes"]
+        note = f"{figure['history']} in view; RSS {step['rss_bytes'] / 2**20:.0f} MiB"
+        added = step.get("added_per_page_bytes")
+        if added is not None:
+            note += f"; this step's pages added {added / 1024:.1f} KiB each"
+        if step["failed"]:
+            note += f"; {step['failed']} failed"
+        value = "n/a" if per_page is None else f"{per_page / 1024:.1f} KiB"
+        out.append((f"chat page memory @ {step['open']:,}", value, "<= 30 KB, flat", note))
+    if figure["steps"]:
+        last = figure["steps"][-1]
+        pauses = last["gc"]["max_pause_ms"]
+        generation = max(pauses, key=pauses.get)
+        out.append(
+            (
+                f"largest GC pause, chat room @ {last['open']:,}",
+                f"{pauses[generation]:.1f} ms",
+                "<= 50 ms @ 10,000",
+                f"Python's own collections while the step's pages joined; gen {generation}",
+            )
+        )
+    complete = figure.get("complete_collection")
+    if complete:
+        out.append(
+            (
+                f"  complete collection @ {complete['open']:,}",
+                f"{complete['ms']:.0f} ms",
+                "",
+                f"frees cycles that died frozen; every GC FULL_EVERY s (600 by default);"
+                f" {complete['frozen_objects']:,} objects",
+            )
+        )
+    if "error" in figure:
+        out.append(("chat room memory", "short", "", figure["error"]))
+    return out
