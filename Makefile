@@ -7,7 +7,8 @@ VENDOR := src/tether/static/tether/vendor
 DEMO := examples/demo
 # --ws-max-size: uvicorn's own frame limit (bytes), a little above TETHER["MAX_FRAME_BYTES"]
 # (256 KiB), so a huge frame is refused before it is buffered (docs/security.md).
-UVICORN_FLAGS := --loop uvloop --http httptools --ws websockets-sansio --ws-per-message-deflate false --ws-max-size 327680 --no-access-log
+# --ws, --ws-ping-interval 0: a lighter socket; the client's heartbeat keeps it alive (docs/deploy.md).
+UVICORN_FLAGS := --loop uvloop --http httptools --ws tether.websocket:WebSocketProtocol --ws-per-message-deflate false --ws-ping-interval 0 --ws-max-size 327680 --no-access-log
 
 .PHONY: demo test lint bench install chromium redis postgres clean lock fuzz docs docs-images
 

@@ -16,7 +16,9 @@ With the room full, the server runs once the complete collection that
 ``TETHER["GC"]["FULL_EVERY"]`` schedules (every 600 s by default; it is what
 frees cycles that died after being frozen), and its pause is reported on its
 own: it walks every object of every open page, which is what the freezes
-spare Python's own collections.
+spare Python's own collections. Then ``steps[0]`` more pages open, and what
+each added shows the memory that collection freed for new pages to reuse
+(RSS does not shrink for it).
 """
 
 from __future__ import annotations
@@ -97,14 +99,25 @@ def measure(
                     figure["error"] = f"only {opened:,} of {target:,} pages open; stopped"
                     break
             complete = probe.dump(complete=True)
+            freed = servers.settle_rss(server.pid)
+            # What the collection freed, RSS rarely shows: pages opened now reuse it.
+            more = swarm.open(path, steps[0], open_timeout)
+            servers.wait_idle(server.pid, timeout=60)
+            after = servers.settle_rss(server.pid)
             figure["complete_collection"] = {
                 "open": opened,
                 "ms": complete["complete_ms"],
                 "frozen_objects": complete["frozen_objects"],
+                "then_opened": more["open"] - opened,
+                "then_added_per_page_bytes": (
+                    (after - freed) / (more["open"] - opened) if more["open"] > opened else None
+                ),
             }
             progress(
                 f"  complete collection with {opened:,} open: {complete['complete_ms']:.0f} ms"
-                f" over {complete['frozen_objects']:,} frozen objects"
+                f" over {complete['frozen_objects']:,} frozen objects; the"
+                f" {more['open'] - opened:,} pages opened after it added"
+                f" {(after - freed) / max(1, more['open'] - opened) / 1024:.1f} KiB each"
             )
     finally:
         server.stop()
@@ -149,6 +162,16 @@ def report_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 f" {complete['frozen_objects']:,} objects",
             )
         )
+        reuse = complete.get("then_added_per_page_bytes")
+        if reuse is not None:
+            out.append(
+                (
+                    "  chat pages opened after it",
+                    f"{reuse / 1024:.1f} KiB",
+                    "",
+                    f"{complete['then_opened']:,} more pages; RSS each added: freed memory reused",
+                )
+            )
     if "error" in figure:
         out.append(("chat room memory", "short", "", figure["error"]))
     return out

@@ -27,9 +27,12 @@ UVICORN_FLAGS = (
     "--ws-max-size",
     str(WS_MAX_SIZE),
     "--no-access-log",
+    "--ws-ping-interval",
+    "0",
 )
-# The WebSocket implementation; TETHER_UVICORN_WS overrides it for experiments.
-DEFAULT_WS = "websockets-sansio"
+# The WebSocket implementation: uvicorn's sans-I/O one, lighter per socket
+# (tether/websocket.py); TETHER_UVICORN_WS overrides it for experiments.
+DEFAULT_WS = "tether.websocket:WebSocketProtocol"
 
 
 def manage(project: Path, env: dict[str, str], *commands: list[str]) -> None:
