@@ -15,6 +15,7 @@ from typing import Any
 
 from tether import protocol
 from tether.conf import setting
+from tether.django.answered import answered
 from tether.django.request_threads import RequestThreads
 from tether.live.collector import collector
 from tether.live.registry import registry
@@ -54,6 +55,7 @@ class TetherASGI:
             await self.static(scope, receive, send)
         else:
             collector.requests += 1  # its cycles die soon: no freeze meanwhile
+            receive, send = answered(receive, send)
             try:
                 if self.request_threads.keep:
                     async with self.request_threads.lend():

@@ -1,0 +1,96 @@
+"""tether.django.answered: a page load leaves no reference cycle with its response in it."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from typing import Any
+
+import pytest
+from django.http import HttpResponse
+
+from tether.django.answered import answered
+
+
+class Channel:
+    """uvicorn's side of one HTTP request: the request, then a disconnect once answered."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.over = asyncio.Event()  # answered, or the client left
+        self.asked = 0
+
+    async def receive(self) -> dict[str, Any]:
+        self.asked += 1
+        if self.asked == 1:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await self.over.wait()  # as uvicorn: one event, set by the last body
+        return {"type": "http.disconnect"}
+
+    async def send(self, message: dict[str, Any]) -> None:
+        self.sent.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            self.over.set()
+
+
+def scope(path: str) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+
+async def test_a_page_load_leaves_no_cycle_holding_its_response() -> None:
+    from demo.asgi import application
+
+    channel = Channel()
+    gc.collect()
+    gc.disable()
+    try:
+        await application(scope("/counter/"), channel.receive, channel.send)
+        await asyncio.sleep(0)
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        kept = [o for o in gc.garbage if isinstance(o, HttpResponse | BaseException)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert channel.sent[0]["status"] == 200
+    assert kept == [], "the response waited in a reference cycle for the collector"
+
+
+async def test_a_disconnect_after_the_response_is_held_until_cancelled() -> None:
+    channel = Channel()
+    receive, send = answered(channel.receive, channel.send)
+    assert (await receive())["type"] == "http.request"
+    listener = asyncio.create_task(receive())
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"part", "more_body": True})
+    await send({"type": "http.response.body", "body": b"end"})
+    await asyncio.sleep(0.01)
+    assert not listener.done(), "the disconnect after the response reached Django"
+    listener.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await listener
+
+
+async def test_a_disconnect_before_the_response_still_reaches_django() -> None:
+    channel = Channel()
+    receive, send = answered(channel.receive, channel.send)
+    await receive()
+    listener = asyncio.create_task(receive())
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"part", "more_body": True})
+    channel.over.set()  # the client left in the middle of a streamed body
+    assert (await asyncio.wait_for(listener, 1)) == {"type": "http.disconnect"}
