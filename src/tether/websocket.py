@@ -26,7 +26,7 @@ paused while one waits (uvicorn's back-pressure), and ``send()`` waiting
 for a full buffer to drain.
 
 The class leans on uvicorn's own attributes (``queue``, ``writable``,
-``request``, ``response``), so
+``request``, ``response``, ``start_keepalive``), so
 the uvicorn version is pinned, and ``tests/unit/test_websocket.py`` drives a
 handshake, messages both ways and a close through it.
 """
@@ -115,13 +115,14 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         self.queue = Mailbox()  # type: ignore[assignment]
         self.writable = Writable()  # type: ignore[assignment]
 
-    async def send(self, message: Any) -> None:
-        await super().send(message)
-        if self.handshake_complete and self.response is not None:
-            # The handshake's request and response (their headers) are read by now,
-            # and nothing reads them again: the scope has its own copy of the headers.
+    def start_keepalive(self) -> None:
+        # uvicorn calls this once, right after the handshake's answer went out:
+        # the handshake's request and response (their headers) are read by now,
+        # and nothing reads them again (the scope has its own copy of the headers).
+        # Dropped here rather than in send(), which every frame goes through.
+        super().start_keepalive()
+        request = self.request
+        self.request = self.response = None  # type: ignore[assignment]
+        if request is not None:
             # The parser's suspended frame still holds the request: empty its headers.
-            request = self.request
-            self.request = self.response = None  # type: ignore[assignment]
-            if request is not None:
-                request.headers.clear()
+            request.headers.clear()
