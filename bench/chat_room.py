@@ -6,9 +6,11 @@ beside them: the page the chat-room issue asks about, not the counter. The
 room fills through ``steps``; after each step the server is left to settle
 and the step reports
 
-- RSS over the warmed-up baseline, per open page, and what each page of the
-  step added: a page must cost the same in a room of 10,000 as in one of
-  1,000, so the second figure is the one that shows it flat;
+- RSS over the baseline, per open page, and what each page of the step
+  added: a page must cost the same in a room of 10,000 as in one of 1,000.
+  The baseline is taken after ``WARM`` pages (as many as the load generator
+  joins at once) opened and closed, so that the process's working set for a
+  burst of joins counts as the process's, not as the first step's pages';
 - the longest of Python's own collections during the step (the probe's
   ``gc.callbacks``), by generation.
 
@@ -30,6 +32,8 @@ from typing import Any
 
 from bench import servers
 from bench.fleet import Swarm, progress
+
+WARM = 256  # pages opened at once and closed before the baseline: the joins in flight
 
 
 def measure(
@@ -62,7 +66,10 @@ def measure(
                 if sent["status"] != "ok":
                     figure["error"] = f"send refused: {sent['reply']}"
                     return figure
-            swarm.open(path, 10 * len(swarm), open_timeout)
+            # The baseline is a server that has served a burst of joins as large as
+            # the load generator keeps in flight: its working set for a crowd is
+            # the process's, not the pages', and would count in the first step only.
+            swarm.open(path, WARM, open_timeout)
             swarm.all("close", 60)
             servers.wait_idle(server.pid)
             figure["baseline_bytes"] = baseline = servers.settle_rss(server.pid)
