@@ -80,21 +80,8 @@ def measure(
                 opened = result["open"]
                 servers.wait_idle(server.pid, timeout=60)
                 rss = servers.settle_rss(server.pid)
-                step: dict[str, Any] = {
-                    "target": target,
-                    "open": opened,
-                    "failed": result["failed"],
-                    "errors": result["errors"],
-                    "rss_bytes": rss,
-                    "per_page_bytes": (rss - baseline) / opened if opened else None,
-                    "gc": probe.dump(),
-                }
-                if figure["steps"]:
-                    last = figure["steps"][-1]
-                    added = opened - last["open"]
-                    step["added_per_page_bytes"] = (
-                        (rss - last["rss_bytes"]) / added if added > 0 else None
-                    )
+                step = servers.memory_step(target, result, rss, baseline, figure["steps"])
+                step["gc"] = probe.dump()
                 figure["steps"].append(step)
                 pauses = step["gc"]["max_pause_ms"]
                 progress(

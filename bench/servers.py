@@ -113,6 +113,28 @@ def settle_rss(pid: int, seconds: float = 1.0) -> int:
     return rss_bytes(pid)
 
 
+def memory_step(
+    target: int, opened: dict[str, Any], rss: int, baseline: int, steps: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """One step of pages opened (``opened``: what ``Swarm.open`` answered): RSS over
+    the baseline per open page and, after the first step, what each of this step's
+    pages added: the process's one-off high-water marks (a crowd of page loads in
+    flight, the first round trip) count in the first step's figure only."""
+    count = opened["open"]
+    step: dict[str, Any] = {
+        "target": target,
+        "open": count,
+        "failed": opened["failed"],
+        "errors": opened["errors"],
+        "rss_bytes": rss,
+        "per_page_bytes": (rss - baseline) / count if count else None,
+    }
+    if steps:
+        added = count - steps[-1]["open"]
+        step["added_per_page_bytes"] = (rss - steps[-1]["rss_bytes"]) / added if added > 0 else None
+    return step
+
+
 def page_exists(base: str, path: str) -> bool:
     try:
         return httpx.get(base + path, timeout=10).status_code == 200

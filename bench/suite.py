@@ -306,24 +306,8 @@ class Suite:
                     opened = result["open"]
                     servers.wait_idle(server.pid)
                     rss = servers.settle_rss(server.pid)
-                    step = {
-                        "target": target,
-                        "open": opened,
-                        "failed": result["failed"],
-                        "errors": result["errors"],
-                        "rss_bytes": rss,
-                        "per_page_bytes": (rss - baseline) / opened if opened else None,
-                        "join_seconds": result["join_seconds"],
-                    }
-                    if figure["steps"]:
-                        # What each page of this step added: the process's one-off
-                        # high-water marks (a crowd of dead renders in flight, the
-                        # first round trip) count in the first step's figure only.
-                        last = figure["steps"][-1]
-                        added = opened - last["open"]
-                        step["added_per_page_bytes"] = (
-                            (rss - last["rss_bytes"]) / added if added > 0 else None
-                        )
+                    step = servers.memory_step(target, result, rss, baseline, figure["steps"])
+                    step["join_seconds"] = result["join_seconds"]
                     step["gc"] = probe.dump()
                     figure["steps"].append(step)
                     per_page = step["per_page_bytes"] or 0

@@ -14,6 +14,15 @@ class Node:
         self.other: Node | None = None
 
 
+async def a_cycle_frozen_alive() -> weakref.ref[Node]:
+    """Two nodes holding each other, frozen after a full collection, then let go."""
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    gc.collect()
+    await asyncio.sleep(0)  # the installed collector freezes them, alive
+    return weakref.ref(a)
+
+
 async def test_a_full_collection_is_followed_by_a_freeze() -> None:
     collector = Collector()
     collector.install(asyncio.get_running_loop(), full_every=None)
@@ -42,12 +51,7 @@ async def test_a_cycle_frozen_alive_is_freed_by_the_periodic_complete_collection
     collector = Collector()
     collector.install(asyncio.get_running_loop(), full_every=0.0)
     try:
-        a, b = Node(), Node()
-        a.other, b.other = b, a
-        ref = weakref.ref(a)
-        gc.collect()
-        await asyncio.sleep(0)  # frozen while alive
-        del a, b
+        ref = await a_cycle_frozen_alive()
         gc.collect()  # the cycle is out of reach of this one...
         await asyncio.sleep(0)  # ...but full_every=0 makes the next freeze unfreeze and collect
         assert ref() is None
@@ -59,12 +63,7 @@ async def test_complete_frees_a_cycle_frozen_alive_and_freezes_the_survivors_aga
     collector = Collector()
     collector.install(asyncio.get_running_loop(), full_every=None)
     try:
-        a, b = Node(), Node()
-        a.other, b.other = b, a
-        ref = weakref.ref(a)
-        gc.collect()
-        await asyncio.sleep(0)  # frozen while alive
-        del a, b
+        ref = await a_cycle_frozen_alive()
         gc.collect()
         await asyncio.sleep(0)  # and frozen again after this one
         assert ref() is not None, "Python's own collection reached a frozen cycle"
