@@ -15,7 +15,7 @@ from typing import Any
 
 from tether import protocol
 from tether.conf import setting
-from tether.django.answered import answered
+from tether.django.answered import adopt, answered
 from tether.django.request_threads import RequestThreads
 from tether.live.collector import collector
 from tether.live.registry import registry
@@ -35,6 +35,7 @@ class TetherASGI:
         from django.conf import settings
 
         self.django_app = django_app
+        adopt(django_app)  # its requests leave no reference cycle once answered
         self.request_threads = RequestThreads(int(setting("REQUEST_THREADS") or 0))
         if serve_static is None:
             serve_static = settings.DEBUG

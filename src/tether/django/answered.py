@@ -20,11 +20,30 @@ of the response has gone out, a disconnect is not passed on; the listener
 waits instead, and the handler cancels it as it does when the response comes
 first, which leaves no cycle. A disconnect before the response is complete
 still reaches Django as before.
+
+The request itself is in cycles too: the message storage holds the request
+that holds it, and so do the lazy ``request.user`` and ``request.auser``.
+``AnsweredRequest`` is Django's ``ASGIRequest`` letting go of those three when
+the response closes it (Django closes the request with the response, after
+the last middleware): ``adopt(handler)`` makes it the request class of
+Django's own ASGI handler, and leaves any other request class alone. And a
+template's context holds the dicts it pushed, which hold it back:
+``render_page`` renders a page as ``render_to_string`` does and empties the
+context after, so that the request and the view in it go with the response.
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+
+from django.core.handlers.asgi import ASGIHandler, ASGIRequest
+from django.http import HttpRequest
+from django.template import TemplateDoesNotExist
+from django.template.backends.django import Template as DjangoTemplate
+from django.template.backends.django import reraise
+from django.template.context import make_context
+from django.template.loader import get_template
 
 from tether.types import HTTP_DISCONNECT, HTTP_RESPONSE_BODY, Message, Receive, Send
 
@@ -47,3 +66,35 @@ def answered(receive: Receive, send: Send) -> tuple[Receive, Send]:
         return message
 
     return receive_until_answered, send_answer
+
+
+class AnsweredRequest(ASGIRequest):
+    """Django's ``ASGIRequest``, out of its reference cycles once closed."""
+
+    def close(self) -> None:
+        super().close()
+        # The response is out and the middleware done: nothing reads these again.
+        for name in ("_messages", "user", "auser"):
+            self.__dict__.pop(name, None)
+
+
+def adopt(handler: Any) -> None:
+    """Make ``AnsweredRequest`` the request class of Django's own ASGI handler."""
+    if isinstance(handler, ASGIHandler) and handler.request_class is ASGIRequest:
+        handler.request_class = AnsweredRequest
+
+
+def render_page(name: str, data: dict[str, Any], request: HttpRequest) -> str:
+    """``render_to_string(name, data, request)``, leaving no cycle behind (see above)."""
+    template = get_template(name)
+    if not isinstance(template, DjangoTemplate):  # another backend: as Django renders it
+        return str(template.render(data, request))
+    context = make_context(data, request, autoescape=template.backend.engine.autoescape)
+    try:
+        return template.template.render(context)
+    except TemplateDoesNotExist as exc:
+        reraise(exc, template.backend)
+        raise  # not reached: reraise raises
+    finally:
+        context.dicts.clear()
+        context.render_context.dicts.clear()

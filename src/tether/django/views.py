@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import DisallowedRedirect, PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from tether import protocol, tokens
 from tether.conf import setting
+from tether.django.answered import render_page
 from tether.django.nested import render_deferred
 from tether.effects import NavKind
 from tether.errors import UnsafeRedirect
@@ -142,7 +142,7 @@ def live_view(view_cls: type[LiveView]) -> Callable[..., Awaitable[HttpResponseB
         live.place(Placement(element_id, element_id, "", user_id(user), tokens.browser_key(secret)))
         renderer = ViewRenderer(view_cls, request)
         html = await render_deferred(live, (await renderer.render(live)).to_html())
-        page = render_to_string(
+        page = render_page(
             view_cls.layout or setting("LAYOUT"),
             {
                 "live": container(

@@ -1,4 +1,4 @@
-"""tether.django.answered: a page load leaves no reference cycle with its response in it."""
+"""tether.django.answered: a page load leaves no reference cycle with its request or response."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ import gc
 from typing import Any
 
 import pytest
-from django.http import HttpResponse
+from django.core.handlers.asgi import ASGIHandler, ASGIRequest
+from django.http import HttpRequest, HttpResponse
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 
-from tether.django.answered import answered
+from tether.django.answered import AnsweredRequest, adopt, answered, render_page
 
 
 class Channel:
@@ -50,7 +54,7 @@ def scope(path: str) -> dict[str, Any]:
     }
 
 
-async def test_a_page_load_leaves_no_cycle_holding_its_response() -> None:
+async def test_a_page_load_leaves_no_cycle_holding_its_request_or_response() -> None:
     from demo.asgi import application
 
     channel = Channel()
@@ -61,13 +65,13 @@ async def test_a_page_load_leaves_no_cycle_holding_its_response() -> None:
         await asyncio.sleep(0)
         gc.set_debug(gc.DEBUG_SAVEALL)
         gc.collect()
-        kept = [o for o in gc.garbage if isinstance(o, HttpResponse | BaseException)]
+        kept = [o for o in gc.garbage if isinstance(o, HttpRequest | HttpResponse | BaseException)]
     finally:
         gc.set_debug(0)
         gc.garbage.clear()
         gc.enable()
     assert channel.sent[0]["status"] == 200
-    assert kept == [], "the response waited in a reference cycle for the collector"
+    assert kept == [], "the request or response waited in a reference cycle for the collector"
 
 
 async def test_a_disconnect_after_the_response_is_held_until_cancelled() -> None:
@@ -94,3 +98,25 @@ async def test_a_disconnect_before_the_response_still_reaches_django() -> None:
     await send({"type": "http.response.body", "body": b"part", "more_body": True})
     channel.over.set()  # the client left in the middle of a streamed body
     assert (await asyncio.wait_for(listener, 1)) == {"type": "http.disconnect"}
+
+
+def test_only_djangos_own_request_class_is_replaced() -> None:
+    class Custom(ASGIRequest):
+        pass
+
+    plain, custom = ASGIHandler(), ASGIHandler()
+    custom.request_class = Custom
+    adopt(plain)
+    adopt(custom)
+    assert plain.request_class is AnsweredRequest
+    assert custom.request_class is Custom
+
+
+def test_a_missing_layout_is_reported_as_render_to_string_reports_it() -> None:
+    reports = []
+    for render in (render_to_string, render_page):
+        with pytest.raises(TemplateDoesNotExist) as raised:
+            render("no/such/layout.html", {}, RequestFactory().get("/"))
+        reports.append((str(raised.value), raised.value.tried))
+    assert reports[0] == reports[1]
+    assert "no/such/layout.html" in reports[1][0]
