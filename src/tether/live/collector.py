@@ -9,8 +9,9 @@ walks only what arrived since.
 What is frozen is never collected again until the complete collection every
 ``FULL_EVERY`` seconds, so a freeze must not catch objects that are about to
 die in a reference cycle. Django makes such cycles in every request (the
-request and its message storage hold each other), and a page in the middle
-of its dead render or join holds a few kilobytes in them. With
+request and its message storage hold each other); ``tether.django.answered``
+breaks those of a page load once it is answered, and a request thread's
+database connection is what is left of them. With
 ``QUIET_WAIT`` set, the freeze waits for a quiet moment, no HTTP request
 (``requests``) and no session step (``busy``) in flight, for at most that
 many seconds, and having waited it first collects what died meanwhile: in a
