@@ -17,6 +17,7 @@ Nothing in ``src/`` changes; the GC timing costs two clock reads per collection.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import os
@@ -70,13 +71,20 @@ def _complete() -> dict[str, float]:
 
 
 def _dump(signum: int, frame: FrameType | None) -> None:
+    request = _OUT / "complete.request"
+    loop = asyncio._get_running_loop()
+    if request.exists() and loop is not None:
+        # Not from here: a signal handler can run inside a collection (in a gc
+        # callback), where gc.collect() returns at once without collecting.
+        request.unlink()
+        loop.call_soon_threadsafe(lambda: _write(_complete()))
+        return
+    _write({})
+
+
+def _write(report: dict[str, Any]) -> None:
     global _dumps
     _dumps += 1
-    report: dict[str, Any] = {}
-    request = _OUT / "complete.request"
-    if request.exists():
-        request.unlink()
-        report.update(_complete())
     report.update(
         {
             "max_pause_ms": {str(g): v * 1e3 for g, v in _max.items()},

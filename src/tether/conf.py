@@ -93,7 +93,9 @@ DEFAULTS: dict[str, Any] = {
     # Collector pauses: after each full collection, freeze the survivors so the
     # next one walks only newer objects; a complete one every FULL_EVERY seconds.
     # QUIET_WAIT > 0: a freeze waits that long for no request or step in flight.
-    "GC": {"FREEZE": True, "FULL_EVERY": 600.0, "QUIET_WAIT": 0.0},
+    # FREEZE_AFTER 1: freeze after the middle generation's collections too (shorter
+    # pauses, more of what dies in flight kept until the complete collection).
+    "GC": {"FREEZE": True, "FULL_EVERY": 600.0, "QUIET_WAIT": 0.0, "FREEZE_AFTER": 2},
     # File uploads (docs/uploads.md). A view's allow_upload() sets its own limits up to
     # these: MAX_FILE_SIZE and MAX_CHUNK_SIZE (bytes; a binary frame larger than
     # MAX_CHUNK_SIZE closes the socket), MAX_ENTRIES (files per upload). Per socket:

@@ -156,6 +156,9 @@ if os.environ.get("TETHER_WATCHDOG_MS"):
 if os.environ.get("TETHER_GC_FREEZE"):
     # "0" turns freezing after full collections off, to measure what it does.
     TETHER["GC"] = {"FREEZE": os.environ["TETHER_GC_FREEZE"] == "1", "FULL_EVERY": 600.0}
+if os.environ.get("TETHER_GC_FREEZE_AFTER"):
+    # The bench compares freezing after full collections only (2) and after gen 1 too (1).
+    TETHER["GC"] = {"FREEZE": True, "FREEZE_AFTER": int(os.environ["TETHER_GC_FREEZE_AFTER"])}
 if os.environ.get("TETHER_REQUEST_THREADS"):
     # The bench measures what a pool of request threads costs and buys.
     TETHER["REQUEST_THREADS"] = int(os.environ["TETHER_REQUEST_THREADS"])

@@ -46,6 +46,7 @@ class Collector:
     def __init__(self) -> None:
         self.full_every: float | None = 600.0
         self.quiet_wait = 0.0
+        self.after = 2  # the generation whose collections a freeze follows
         self.freezes = 0
         #: HTTP requests in flight (counted by ``tether.asgi``): a dead render's cycles.
         self.requests = 0
@@ -65,11 +66,14 @@ class Collector:
         full_every: float | None,
         quiet_wait: float = 0.0,
         busy: Callable[[], bool] = _never_busy,
+        after: int = 2,
     ) -> None:
-        """Freeze after full collections on ``loop``; ``busy`` says whether work is in flight."""
+        """Freeze after full collections (``after=1``: also after the middle generation's)
+        on ``loop``; ``busy`` says whether work is in flight."""
         self._loop = loop
         self.full_every = full_every
         self.quiet_wait = quiet_wait
+        self.after = after
         self._busy = busy
         if self._on_gc not in gc.callbacks:
             gc.callbacks.append(self._on_gc)
@@ -89,7 +93,9 @@ class Collector:
         # Called inside the collector: only schedule, never collect here.
         if telemetry.enabled(telemetry.GC_PAUSE):
             self._time(phase, info)
-        if phase != "stop" or info.get("generation") != 2 or self._pending or self._collecting:
+        if phase != "stop" or self._pending or self._collecting:
+            return
+        if info.get("generation", 0) < self.after:
             return
         loop = self._loop
         if loop is None or loop.is_closed():

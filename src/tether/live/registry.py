@@ -60,6 +60,7 @@ class Registry:
                 conf.get("FULL_EVERY"),
                 float(conf.get("QUIET_WAIT", 0.0)),
                 busy=watchdog.stepping,
+                after=int(conf.get("FREEZE_AFTER", 2)),
             )
         if self._sweeper is None or self._sweeper.done():
             self._sweeper = asyncio.get_running_loop().create_task(self._sweep())

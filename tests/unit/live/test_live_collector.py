@@ -47,6 +47,20 @@ async def test_young_collections_do_not_freeze() -> None:
         collector.uninstall()
 
 
+async def test_after_1_freezes_after_the_middle_generations_collections_too() -> None:
+    collector = Collector()
+    collector.install(asyncio.get_running_loop(), full_every=None, after=1)
+    try:
+        gc.collect(1)
+        await asyncio.sleep(0)
+        assert collector.freezes == 1
+        gc.collect(0)
+        await asyncio.sleep(0)
+        assert collector.freezes == 1, "a young collection froze"
+    finally:
+        collector.uninstall()
+
+
 async def test_a_cycle_frozen_alive_is_freed_by_the_periodic_complete_collection() -> None:
     collector = Collector()
     collector.install(asyncio.get_running_loop(), full_every=0.0)
