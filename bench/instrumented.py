@@ -72,12 +72,12 @@ def _complete() -> dict[str, float]:
 
 def _dump(signum: int, frame: FrameType | None) -> None:
     request = _OUT / "complete.request"
-    loop = asyncio._get_running_loop()
-    if request.exists() and loop is not None:
+    if request.exists():
         # Not from here: a signal handler can run inside a collection (in a gc
         # callback), where gc.collect() returns at once without collecting.
         request.unlink()
-        loop.call_soon_threadsafe(lambda: _write(_complete()))
+        # The handler runs on the event loop's thread, between its callbacks.
+        asyncio.get_running_loop().call_soon_threadsafe(lambda: _write(_complete()))
         return
     _write({})
 

@@ -153,12 +153,14 @@ if os.environ.get("TETHER_WATCHDOG_MS"):
     # 0 turns the event-loop watchdog off; any other value is its threshold.
     watchdog_ms = int(os.environ["TETHER_WATCHDOG_MS"])
     TETHER["WATCHDOG"] = {"ENABLED": watchdog_ms > 0, "THRESHOLD_MS": watchdog_ms or 100}
-if os.environ.get("TETHER_GC_FREEZE"):
-    # "0" turns freezing after full collections off, to measure what it does.
-    TETHER["GC"] = {"FREEZE": os.environ["TETHER_GC_FREEZE"] == "1", "FULL_EVERY": 600.0}
-if os.environ.get("TETHER_GC_FREEZE_AFTER"):
-    # The bench compares freezing after full collections only (2) and after gen 1 too (1).
-    TETHER["GC"] = {"FREEZE": True, "FREEZE_AFTER": int(os.environ["TETHER_GC_FREEZE_AFTER"])}
+if os.environ.get("TETHER_GC_FREEZE") or os.environ.get("TETHER_GC_FREEZE_AFTER"):
+    # "0" turns freezing after full collections off, to measure what it does; FREEZE_AFTER
+    # compares freezing after full collections only (2) and after gen 1 too (1).
+    TETHER["GC"] = {
+        "FREEZE": os.environ.get("TETHER_GC_FREEZE", "1") == "1",
+        "FULL_EVERY": 600.0,
+        "FREEZE_AFTER": int(os.environ.get("TETHER_GC_FREEZE_AFTER") or 2),
+    }
 if os.environ.get("TETHER_REQUEST_THREADS"):
     # The bench measures what a pool of request threads costs and buys.
     TETHER["REQUEST_THREADS"] = int(os.environ["TETHER_REQUEST_THREADS"])

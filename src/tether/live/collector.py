@@ -131,15 +131,9 @@ class Collector:
         self._pending = False
         if self.full_every is not None and time.monotonic() - self._last_full >= self.full_every:
             self.complete()
-            return
-        self._collecting = True  # our own collections do not ask for another freeze
-        try:
-            if collect:
-                gc.collect()  # what died while the freeze waited: never freeze the dead
-        finally:
-            self._collecting = False
-        gc.freeze()
-        self.freezes += 1
+        else:
+            # What died while the freeze waited is collected first: never freeze the dead.
+            self._collect_and_freeze(collect)
 
     def complete(self) -> None:
         """The complete collection of every ``full_every`` seconds: frozen objects too.
@@ -148,10 +142,14 @@ class Collector:
         avoid the rest of the time; ``make bench`` times it with 10,000 chat
         pages open."""
         self._last_full = time.monotonic()
-        self._collecting = True
+        gc.unfreeze()
+        self._collect_and_freeze(collect=True)
+
+    def _collect_and_freeze(self, collect: bool) -> None:
+        self._collecting = True  # our own collections do not ask for another freeze
         try:
-            gc.unfreeze()
-            gc.collect()
+            if collect:
+                gc.collect()
         finally:
             self._collecting = False
         gc.freeze()
