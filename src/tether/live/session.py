@@ -3,8 +3,9 @@
 A session runs its view's work strictly one item at a time, in arrival
 order: the join, client events, patches, ``handle_info`` messages and load
 results (``protocol.Mailbox``). The view's state never changes between two
-``await``s of someone else's code. The session starts a runner task only
-while it has work, so an idle page costs no task at all.
+``await``s of someone else's code. Its steps run in a task only while it
+has work, shared with the sessions given work in the same turn until one
+waits (``live/runners.py``), so an idle page costs no task at all.
 
 Its states are ``live/lifecycle.py``'s; the view's services (timers, topics,
 presence, loads) are its ``ViewHost``'s; admission, freezing and navigation
@@ -18,7 +19,7 @@ import logging
 import sys
 import time
 import traceback
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import SynchronousOnlyOperation
@@ -40,6 +41,7 @@ from tether.live.join import before_mount
 from tether.live.lifecycle import SessionState, transition
 from tether.live.navigation import handle_params, nav_payload, settle_params
 from tether.live.owner import best_effort
+from tether.live.runners import schedule
 from tether.live.transport import Transport
 from tether.live.updates import SessionUpdates
 from tether.live.uploads import STEPS as UPLOAD_STEPS
@@ -111,7 +113,8 @@ class LiveSession(SessionUpdates):
         self._inbox = Inbox(int(setting("MAILBOX_LIMIT")), topic)
         # The closing of the session this one replaces on its topic: the join waits for it.
         self._replaces = replaces
-        self._runner: asyncio.Task[None] | None = None
+        # The task running its steps, or True while queued for one (live/runners.py).
+        self._runner: asyncio.Task[None] | Literal[True] | None = None
 
     def _become(self, state: SessionState) -> None:
         self.state = transition(self.topic, self.state, state)
@@ -125,7 +128,7 @@ class LiveSession(SessionUpdates):
             self.transport.overloaded(f"{self.topic}: more than {self._inbox.limit} pending")
             return
         if self._runner is None:
-            self._runner = self.transport.owner.spawn(self._run(), name=f"tether {self.topic}")
+            schedule(self)
 
     def deliver(self, message: Any) -> None:
         """A message for ``handle_info``, as from ``send`` or a topic."""
@@ -146,7 +149,7 @@ class LiveSession(SessionUpdates):
         view, host, runner = self.view, self.host, self._runner
         self._inbox.clear()
         try:
-            if runner is not None and runner is not asyncio.current_task():
+            if isinstance(runner, asyncio.Task) and runner is not asyncio.current_task():
                 runner.cancel()
                 await asyncio.wait([runner])  # a replacing join never runs beside it
             if freeze and state is SessionState.JOINED and view is not None and host is not None:
@@ -203,8 +206,8 @@ class LiveSession(SessionUpdates):
 
     async def _run(self) -> None:
         limit = float(setting("HANDLER_TIMEOUT"))
-        task = self._runner or asyncio.current_task()  # spawned as _runner: no lookup
-        assert task is not None
+        task = self._runner  # set by live/runners.py: no current_task() lookup
+        assert isinstance(task, asyncio.Task)
         deadlines.watch(limit)
         try:
             while self.state is not SessionState.CLOSED and (item := self._inbox.take()):
@@ -248,16 +251,14 @@ class LiveSession(SessionUpdates):
                     # the client rejoins, and the view mounts fresh.
                     await self._crash(traceback.format_exc())
         except asyncio.CancelledError:
-            # close() cancelled the step in progress. End quietly: a task that ends
-            # cancelled keeps the error, whose traceback holds the step's frames,
-            # which hold the task, a cycle that only a full collection frees (and
-            # the collector may have frozen it: collector.py).
+            # close() cancelled the step. End quietly: a task ending cancelled keeps the
+            # error, whose traceback holds the task: a cycle (live/collector.py).
             return
         finally:
             watchdog.steps.pop(task, None)
             self._runner = None
         if len(self._inbox) and self.state is not SessionState.CLOSED:
-            self._runner = self.transport.owner.spawn(self._run(), name=f"tether {self.topic}")
+            schedule(self)
 
     async def _step(self, kind: Mailbox, ref: str | None, payload: Any) -> None:
         if kind is Mailbox.JOIN:

@@ -124,3 +124,80 @@ async def test_an_owner_whose_tasks_ended_holds_no_more_than_a_new_one() -> None
     await asyncio.sleep(0)
     assert owner.task_count == 0
     assert sys.getsizeof(owner._tasks) == sys.getsizeof(fresh._tasks)
+
+
+async def test_start_runs_a_coroutine_that_never_waits_at_once_and_makes_no_task() -> None:
+    owner = Owner()
+    ran: list[str] = []
+
+    async def write() -> None:
+        ran.append("written")
+
+    assert owner.start(write()) is None
+    assert ran == ["written"]  # before start() returned, not on a later loop turn
+    assert owner.task_count == 0
+
+
+async def test_start_hands_a_coroutine_that_waits_to_a_task_that_finishes_it() -> None:
+    owner = Owner()
+    gate: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    seen: list[str] = []
+
+    async def write() -> None:
+        seen.append("before")
+        seen.append(await gate)  # the value the future is given reaches the coroutine
+        await asyncio.sleep(0)  # a bare yield: the task steps it again
+        seen.append("after")
+
+    task = owner.start(write(), name="writer")
+    assert task is not None and task.get_name() == "writer"
+    assert seen == ["before"] and owner.task_count == 1
+    gate.set_result("value")
+    await task
+    assert seen == ["before", "value", "after"]
+
+
+async def test_a_started_coroutine_gets_the_error_and_the_cancellation_of_what_it_waits_on() -> (
+    None
+):
+    owner = Owner()
+    loop = asyncio.get_running_loop()
+    failing: asyncio.Future[None] = loop.create_future()
+    caught: list[str] = []
+
+    async def handles_its_error() -> None:
+        try:
+            await failing
+        except ValueError as exc:
+            caught.append(str(exc))
+
+    task = owner.start(handles_its_error())
+    assert task is not None
+    failing.set_exception(ValueError("broken pipe"))
+    await task
+    assert caught == ["broken pipe"]
+
+    async def cleans_up() -> None:
+        try:
+            await loop.create_future()
+        finally:
+            caught.append("cleaned")
+
+    waiting = owner.start(cleans_up())
+    assert waiting is not None
+    await asyncio.sleep(0)
+    await owner.close()  # cancels the task: the coroutine's finally runs
+    assert waiting.cancelled() and caught[-1] == "cleaned"
+
+
+async def test_start_after_close_raises_and_closes_the_coroutine() -> None:
+    owner = Owner()
+    await owner.close()
+
+    async def work() -> None:
+        raise AssertionError("must never run")
+
+    coro = work()
+    with pytest.raises(RuntimeError, match="owner is closed"):
+        owner.start(coro)
+    assert inspect.getcoroutinestate(coro) == inspect.CORO_CLOSED

@@ -13,6 +13,7 @@ from tests.unit.live.joining import TOPIC, browser
 from tether import protocol
 from tether.asgi import TetherASGI
 from tether.live.registry import registry
+from tether.live.socket import LiveSocket, SocketState
 from tether.state import get_state_store
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +81,54 @@ async def test_replies_arrive_in_the_order_the_events_were_sent() -> None:
     assert [r[1] for r in replies] == [str(ref) for ref in range(2, 12)]
     assert [r[4]["response"]["diff"]["0"] for r in replies] == [str(n) for n in range(1, 11)]  # type: ignore[index]
     await socket.close()
+
+
+async def test_frames_pushed_in_one_turn_are_written_after_it_without_a_task_in_order() -> None:
+    loop = asyncio.get_running_loop()
+    gate: asyncio.Future[None] = loop.create_future()
+    written: list[str] = []
+
+    async def send(message: dict[str, object]) -> None:
+        if message["text"] == "slow":
+            await gate  # the transport's buffer is full until the client reads
+        written.append(str(message["text"]))
+
+    async def receive() -> dict[str, object]:
+        return await loop.create_future()
+
+    socket = LiveSocket({"type": "websocket", "headers": []}, receive, send)
+    socket.state = SocketState.OPEN
+    socket.push("first")
+    socket.push("quick")
+    assert written == []  # not while the turn's other work runs: all together after it
+    await asyncio.sleep(0)
+    assert written == ["first", "quick"]
+    assert socket.owner.task_count == 0  # the transport took them: no writer task
+    socket.push("slow")
+    socket.push("second")
+    await asyncio.sleep(0)
+    socket.push("third")
+    assert written == ["first", "quick"] and socket.owner.task_count == 1  # a writer waits
+    gate.set_result(None)
+    writer = socket._writer
+    assert isinstance(writer, asyncio.Task)
+    await writer
+    assert written == ["first", "quick", "slow", "second", "third"]
+    await socket.owner.close()
+
+
+async def test_frames_still_queued_when_the_socket_closes_are_sent_before_the_close() -> None:
+    sent: list[dict[str, object]] = []
+    receiving: asyncio.Queue[dict[str, object]] = asyncio.Queue()
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    socket = LiveSocket({"type": "websocket", "headers": []}, receiving.get, send)
+    socket.state = SocketState.OPEN
+    socket.push("last words")
+    socket.close(protocol.CLOSE_GOING_AWAY, "bye")
+    await socket._shutdown()
+    await asyncio.sleep(0)  # the flush comes after: it must not write again
+    assert [m.get("text") for m in sent] == ["last words", None]
+    assert sent[-1]["type"] == "websocket.close"
