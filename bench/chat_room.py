@@ -137,12 +137,14 @@ def report_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         last = figure["steps"][-1]
         pauses = last["gc"]["max_pause_ms"]
         generation = max(pauses, key=pauses.get)
+        cpu = last["gc"].get("max_pause_cpu_ms", {})
         out.append(
             (
                 f"largest GC pause, chat room @ {last['open']:,}",
                 f"{pauses[generation]:.1f} ms",
                 "<= 50 ms @ 10,000",
-                f"Python's own collections while the step's pages joined; gen {generation}",
+                f"Python's own collections while the step's pages joined; gen {generation}"
+                + (f"; longest in CPU time {max(cpu.values()):.1f} ms" if cpu else ""),
             )
         )
     complete = figure.get("complete_collection")

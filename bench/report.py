@@ -222,7 +222,8 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 f"largest GC pause @ {pause['open']:,}",
                 ms(pause["max_ms"]),
                 GOALS["gc"],
-                f"gen {pause['generation']}, wall time incl. finalizers, since warm-up",
+                f"gen {pause['generation']}, wall time incl. finalizers, since warm-up;"
+                f" longest in CPU time {pause.get('max_cpu_ms', 0):.1f} ms",
             )
         )
     else:

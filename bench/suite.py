@@ -328,6 +328,7 @@ class Suite:
                     figure["gc_pause"] = {
                         "open": at["open"],
                         "max_ms": pauses[generation],
+                        "max_cpu_ms": max(at["gc"].get("max_pause_cpu_ms", {0: 0}).values()),
                         "generation": int(generation),
                         "note": "longest collection after warm-up, gc.callbacks, wall time",
                     }

@@ -17,6 +17,7 @@ The roster lives as long as some view holds one of its lists.
 
 from __future__ import annotations
 
+import bisect
 import weakref
 from collections import deque
 from collections.abc import Iterator
@@ -64,10 +65,16 @@ class PresenceList:
 
     __slots__ = ("__weakref__", "_by_key", "_roster", "entries", "topic")
 
-    def __init__(self, topic: str, entries: tuple[Present, ...] = (), roster: Any = None) -> None:
+    def __init__(
+        self,
+        topic: str,
+        entries: tuple[Present, ...] = (),
+        roster: Any = None,
+        by_key: dict[str, Present] | None = None,
+    ) -> None:
         self.topic = topic
         self.entries = entries
-        self._by_key = {entry.key: entry for entry in entries}
+        self._by_key = {entry.key: entry for entry in entries} if by_key is None else by_key
         self._roster = roster  # keeps the roster alive while a view shows this list
 
     def __len__(self) -> int:
@@ -87,7 +94,7 @@ class PresenceList:
         return tuple((entry.key, entry.metas) for entry in self.entries)
 
     def keys(self) -> list[str]:
-        return list(self._by_key)
+        return [entry.key for entry in self.entries]  # in key order, as the entries
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Frozen with its view as plain data; the next diff re-shares it.
@@ -100,13 +107,31 @@ class PresenceList:
 class _Roster:
     # The lists hold their roster, and the roster only a weak reference to its
     # latest list: no reference cycle between them.
-    __slots__ = ("__weakref__", "_applied", "_latest", "refs", "topic")
+    #
+    # A diff changes a few keys of a room of thousands. The roster keeps the
+    # entries sorted by key (``_keys`` beside ``_entries``) and makes a new
+    # ``Present`` for the changed keys only; a new list is then two copies made
+    # in C. Building every entry again and sorting them took 20 ms a diff in a
+    # room of 10,000, and made 20,000 objects for the collector to walk.
+    __slots__ = (
+        "__weakref__",
+        "_applied",
+        "_by_key",
+        "_entries",
+        "_keys",
+        "_latest",
+        "refs",
+        "topic",
+    )
 
     def __init__(self, topic: str, listing: dict[str, list[Meta]]) -> None:
         self.topic = topic
         self.refs: dict[str, dict[str, Meta]] = {
             key: {str(m.get(PRESENCE_REF)): m for m in metas} for key, metas in listing.items()
         }
+        self._keys = sorted(self.refs)
+        self._entries = [_present(key, self.refs[key]) for key in self._keys]
+        self._by_key = {entry.key: entry for entry in self._entries}
         self._applied: deque[PresenceDiff] = deque(maxlen=APPLIED)
         self._latest: weakref.ref[PresenceList] | None = None
 
@@ -134,15 +159,33 @@ class _Roster:
                     refs.pop(str(meta.get(PRESENCE_REF)), None)
                 if not refs:
                     del self.refs[key]
+        for key in {*diff.joins, *diff.leaves}:
+            self._update(key)
         self._latest = None
         return self.current
 
+    def _update(self, key: str) -> None:
+        """Bring ``key``'s entry in line with its refs: made, replaced or removed."""
+        keys, refs = self._keys, self.refs.get(key)
+        at = bisect.bisect_left(keys, key)
+        shown = at < len(keys) and keys[at] == key
+        if refs is None:
+            if shown:
+                del keys[at], self._entries[at], self._by_key[key]
+            return
+        entry = self._by_key[key] = _present(key, refs)
+        if shown:
+            self._entries[at] = entry
+        else:
+            keys.insert(at, key)
+            self._entries.insert(at, entry)
+
     def _list(self) -> PresenceList:
-        entries = tuple(
-            Present(key, tuple(refs[ref] for ref in sorted(refs)))
-            for key, refs in sorted(self.refs.items())
-        )
-        return PresenceList(self.topic, entries, self)
+        return PresenceList(self.topic, tuple(self._entries), self, dict(self._by_key))
+
+
+def _present(key: str, refs: dict[str, Meta]) -> Present:
+    return Present(key, tuple(refs[ref] for ref in sorted(refs)))
 
 
 # A roster lives while a live view shows it: views are counted in as they get a

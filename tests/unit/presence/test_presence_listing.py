@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import random
 from typing import Any
 
 from tether.presence import PresenceDiff
@@ -100,3 +101,35 @@ async def test_a_view_that_already_shows_the_list_after_a_diff_has_nothing_to_re
     assert late.present is first.present
     assert late.pop_changed() == set()
     assert late.pop_mutated() == frozenset()
+
+
+async def test_diffs_keep_the_list_equal_to_one_built_afresh_and_remake_only_changed_keys() -> None:
+    rng = random.Random(19)
+    people = [f"p{n:03}" for n in range(60)]
+    presence = FakePresence({key: [_meta(f"{key}-0")] for key in people[:30]})
+    view = Room()
+    view.present = await presence_list(presence, "room:many", view)  # type: ignore[arg-type]
+    tabs: dict[str, set[str]] = {key: {f"{key}-0"} for key in people[:30]}
+    first, first_keys = view.present, view.present.keys()
+    for step in range(200):
+        key = rng.choice(people)
+        before = view.present
+        if tabs.get(key) and rng.random() < 0.5:
+            ref = rng.choice(sorted(tabs[key]))
+            tabs[key].discard(ref)
+            diff = PresenceDiff(leaves={key: [_meta(ref)]})
+        else:
+            ref = f"{key}-{step + 1}"
+            tabs.setdefault(key, set()).add(ref)
+            diff = PresenceDiff(joins={key: [_meta(ref)]})
+        await refresh(view, presence, "room:many", diff)  # type: ignore[arg-type]
+        after = view.present
+        expected = {k: sorted(refs) for k, refs in tabs.items() if refs}
+        assert after.keys() == sorted(expected)  # in key order, as a list built afresh
+        assert {p.key: [m["phx_ref"] for m in p.metas] for p in after} == expected
+        assert [p.key for p in after.entries] == after.keys()
+        for other in after:  # the keys the diff did not touch keep their entries
+            if other.key != key and other.key in before:
+                assert before[other.key] is other
+    assert first.keys() == first_keys and len(first) == 30  # a list given out never changes
+    release(view)
