@@ -66,7 +66,18 @@ def schedule(session: Runnable) -> None:
 
 
 def _start(loop: asyncio.AbstractEventLoop, queue: list[Runnable]) -> None:
-    _starting.add(loop.create_task(_run_queue(loop, queue), name="tether runner"))
+    task = loop.create_task(_run_queue(loop, queue), name="tether runner")
+    _starting.add(task)
+    task.add_done_callback(lambda done: _forget(loop, queue, done))
+
+
+def _forget(
+    loop: asyncio.AbstractEventLoop, queue: list[Runnable], task: asyncio.Task[None]
+) -> None:
+    # Also when cancelled before it ran (its loop closing): no queue of a closed loop stays.
+    _starting.discard(task)
+    if _queued.get(loop) is queue:
+        del _queued[loop]
 
 
 async def _run_queue(loop: asyncio.AbstractEventLoop, queue: list[Runnable]) -> None:
@@ -74,7 +85,7 @@ async def _run_queue(loop: asyncio.AbstractEventLoop, queue: list[Runnable]) -> 
         del _queued[loop]  # sessions given work from now on start another queue
     task = asyncio.current_task()
     assert task is not None
-    _starting.discard(task)
+    _starting.discard(task)  # its owner holds it from now on
     for index, session in enumerate(queue):
         session._runner = task
         context = contextvars.copy_context()

@@ -135,3 +135,19 @@ async def test_a_closed_socket_cancels_the_step_waiting_in_its_session() -> None
     await asyncio.sleep(0)
     await session.transport.owner.close()
     assert cleaned == ["forever"]
+
+
+async def test_a_runner_cancelled_before_it_ran_leaves_no_queue_behind() -> None:
+    # As when its loop closes: the next session given work gets a runner again.
+    loop = asyncio.get_running_loop()
+    stranded = _Session("stranded", _quick)
+    runners.schedule(stranded)
+    (task,) = runners._starting
+    task.cancel()
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # its done callback
+    assert loop not in runners._queued and not runners._starting
+    later = _Session("later", _quick)
+    runners.schedule(later)
+    await later.done
+    assert not stranded.done.done()  # never ran: its runner was gone
