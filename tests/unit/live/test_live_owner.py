@@ -82,7 +82,8 @@ async def test_a_failing_task_does_not_affect_its_siblings() -> None:
     await owner.close()
 
 
-async def test_spawn_after_close_raises_and_closes_the_coroutine() -> None:
+@pytest.mark.parametrize("method", ["spawn", "start"])
+async def test_spawn_or_start_after_close_raises_and_closes_the_coroutine(method: str) -> None:
     owner = Owner()
     await owner.close()
 
@@ -91,7 +92,7 @@ async def test_spawn_after_close_raises_and_closes_the_coroutine() -> None:
 
     coro = work()
     with pytest.raises(RuntimeError, match="owner is closed"):
-        owner.spawn(coro)
+        getattr(owner, method)(coro)
     # Closed, so it is not reported as "never awaited" (filterwarnings=error would fail).
     assert inspect.getcoroutinestate(coro) == inspect.CORO_CLOSED
 
@@ -188,16 +189,3 @@ async def test_a_started_coroutine_gets_the_error_and_the_cancellation_of_what_i
     await asyncio.sleep(0)
     await owner.close()  # cancels the task: the coroutine's finally runs
     assert waiting.cancelled() and caught[-1] == "cleaned"
-
-
-async def test_start_after_close_raises_and_closes_the_coroutine() -> None:
-    owner = Owner()
-    await owner.close()
-
-    async def work() -> None:
-        raise AssertionError("must never run")
-
-    coro = work()
-    with pytest.raises(RuntimeError, match="owner is closed"):
-        owner.start(coro)
-    assert inspect.getcoroutinestate(coro) == inspect.CORO_CLOSED
