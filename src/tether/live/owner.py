@@ -48,9 +48,9 @@ class Owner:
     ) -> asyncio.Task[Any] | None:
         """Run ``coro`` now, up to its first wait; a task of this owner runs the rest.
 
-        Returns that task, or None when ``coro`` finished without waiting: most
-        socket writes do, and a task costs about 5 µs to create and schedule
-        (twice per broadcast per view before this). Only for Tether's own
+        Returns that task, or None when ``coro`` finished without waiting, as
+        almost every socket write does: a task costs about 5 µs to create and
+        schedule, for each frame of a broadcast's thousands. Only for Tether's own
         coroutines: until it first waits, ``asyncio.current_task()`` is the
         caller's, so code that scopes a timeout or a task group by the current
         task (a view's handler may) must be spawned.
