@@ -168,3 +168,25 @@ async def test_a_crash_reaches_the_page_with_its_traceback_only_in_debug(
         assert "Echo.boom (event 'boom')" in shown[0]
     else:
         assert shown == []
+
+
+async def test_a_broadcast_to_many_views_is_not_held_up_by_one_that_waits_on_its_own_timeout(
+    live_client: LiveClient,
+) -> None:
+    # The views a broadcast reaches share one runner task until one waits
+    # (tether.live.runners): the waiting one keeps it, so its asyncio.timeout
+    # cancels its own step, the others go on at once, and a context variable it
+    # sets is neither lost across its wait nor seen by the views after it.
+    from tests.integration.views import LISTENER_TOPIC
+
+    slow = await live_client.live("/listener/?slow=1")  # subscribed first: served first
+    quick = [await live_client.live("/listener/") for _ in range(20)]
+    await live_client.broadcast(LISTENER_TOPIC, "news")
+    for view in quick:
+        await view.wait_for(lambda v: v.text("#last") == "got news, mood calm")
+    assert slow.text("#last") == ""  # still waiting: it held up nobody
+    await slow.wait_for(lambda v: v.text("#last") != "", timeout=10)
+    assert slow.text("#last") == "timed out, mood slow (was calm)"
+    await live_client.broadcast(LISTENER_TOPIC, "more")
+    for view in quick:  # the runner that timed out left every view serving
+        await view.wait_for(lambda v: v.text("#total") == "2")

@@ -6,6 +6,7 @@ urlpatterns = [
     path("echo/", views.Echo.as_view()),
     path("loads/", views.Loads.as_view()),
     path("busy/", views.Busy.as_view()),
+    path("listener/", views.Listener.as_view()),
     path("secret/", login_required(views.Secret.as_view())),
     path("unguarded/", views.Secret.as_view()),
     path("sync-actions/", views.SyncActions.as_view()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from contextvars import ContextVar
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -266,3 +267,36 @@ class CrashingMount(LiveView):
         self.last = ""
         if self.connected or request.GET.get("dead"):
             raise KeyError("missing-setting-in-mount")
+
+
+#: Set by a slow Listener's handler: the other listeners must never see it.
+LISTENER_MOOD: ContextVar[str] = ContextVar("itest_listener_mood", default="calm")
+LISTENER_TOPIC = "itest:listeners"
+
+
+class Listener(LiveView):
+    """Counts the broadcasts of ``LISTENER_TOPIC``; with ``?slow=1`` each one waits
+    under ``asyncio.timeout`` until the timeout fires."""
+
+    template_name = "itest/echo.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.total = 0
+        self.last = ""
+        self.effects: list[int] = []
+        self.slow = request.GET.get("slow") == "1"
+        if self.connected:
+            await self.subscribe(LISTENER_TOPIC)
+
+    async def handle_info(self, message: Any) -> None:
+        self.total += 1
+        seen = LISTENER_MOOD.get()
+        if not self.slow:
+            self.last = f"got {message}, mood {seen}"
+            return
+        LISTENER_MOOD.set("slow")
+        try:
+            async with asyncio.timeout(2.0):
+                await asyncio.sleep(3600)
+        except TimeoutError:
+            self.last = f"timed out, mood {LISTENER_MOOD.get()} (was {seen})"
