@@ -75,8 +75,11 @@ class _Stream:
         return StreamBatch(ref, tuple(self.inserts.values()), tuple(self.deletes), self.reset)
 
     def clear(self) -> None:
-        self.inserts = {}
-        self.deletes = []
+        # In place (``batch`` made copies): every view of a room clears its stream
+        # after each broadcast, and new objects would be ten thousand more for the
+        # collector to walk until the next freeze.
+        self.inserts.clear()
+        self.deletes.clear()
         self.reset = False
 
 

@@ -124,6 +124,10 @@ class Rendered(_Html):
         return f"Rendered({list(self.statics.parts)!r}, {list(self.dynamics)!r})"
 
 
+#: The row flags of a released comprehension: it has no rows, so nothing writes them.
+_NO_ROWS_OK: list[bool | None] = []
+
+
 class Comprehension(_Html):
     """The rows of a ``{% for %}``: one statics, many rows of dynamics, each with a key.
 
@@ -140,7 +144,7 @@ class Comprehension(_Html):
         rows: Sequence[Row],
         memo: object = None,
         row_ok: list[bool | None] | None = None,
-        stream: list[Any] | None = None,
+        stream: Sequence[Any] | None = None,
     ) -> None:
         self.statics = statics
         self.keys = keys
@@ -158,12 +162,16 @@ class Comprehension(_Html):
             _write_row(parts, row, out)
 
     def release(self) -> None:
-        """A stream's rows were sent: keep the statics (the client has them), drop the rest."""
+        """A stream's rows were sent: keep the statics (the client has them), drop the rest.
+
+        What is left is built of no new container the collector tracks (a tuple
+        of strings and empty tuples it stops tracking, the shared empty
+        flags): every view of a room releases its stream after each broadcast."""
         if self.stream is not None:
-            self.stream = [self.stream[0], [], []]
+            self.stream = (self.stream[0], (), ())
         self.keys = ()
         self.rows = ()
-        self.row_ok = []
+        self.row_ok = _NO_ROWS_OK
         self.memo = None
 
     def balanced(self) -> bool:
