@@ -87,7 +87,7 @@ async def test_only_a_component_with_changes_renders_again() -> None:
     assert components.dirty
     await components.settle(render)
     changes, held = components.take_changes()
-    assert [(cid, new.dynamics) for cid, _old, new in changes] == [(2, ["b", "B", "1"])]
+    assert [(cid, list(new.dynamics)) for cid, _old, new in changes] == [(2, ["b", "B", "1"])]
     assert set(held) == {1, 2}
 
 

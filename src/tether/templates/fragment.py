@@ -81,7 +81,7 @@ class Fragment:
         sharing = current()
         full = prev is None or changed is None
         if full and sharing is None:
-            return [slot.render(context, None, None) for slot in self.slots]
+            return tuple([slot.render(context, None, None) for slot in self.slots])
         out: list[Dynamic] = []
         same = True
         for i, slot in enumerate(self.slots):
@@ -99,7 +99,9 @@ class Fragment:
                 out.append(value)
             else:
                 out.append(old)  # type: ignore[arg-type]
-        return prev if same and prev is not None else out
+        # A tuple: smaller than a list, and one holding only strings is one the
+        # collector stops tracking, for as long as the tree keeps it.
+        return prev if same and prev is not None else tuple(out)
 
     def render(self, context: Context, prev: Dynamic | None, changed: Changed) -> Rendered:
         old = prev if isinstance(prev, Rendered) and prev.statics is self.statics else None
