@@ -50,7 +50,7 @@ class Runnable(Protocol):
 
 #: Per event loop, the sessions queued for the task that has not started yet.
 _queued: dict[asyncio.AbstractEventLoop, list[Runnable]] = {}
-#: The runner tasks not started yet: held here until then, then by their owners.
+#: The runner tasks, held until they are done (the event loop holds tasks weakly).
 _starting: set[asyncio.Task[None]] = set()
 
 
@@ -85,7 +85,6 @@ async def _run_queue(loop: asyncio.AbstractEventLoop, queue: list[Runnable]) -> 
         del _queued[loop]  # sessions given work from now on start another queue
     task = asyncio.current_task()
     assert task is not None
-    _starting.discard(task)  # its owner holds it from now on
     for index, session in enumerate(queue):
         session._runner = task
         context = contextvars.copy_context()

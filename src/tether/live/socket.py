@@ -240,7 +240,7 @@ class LiveSocket(Channels):
                 loop.call_soon(_flush, loop)
             queued.append(self)
 
-    def _flush(self) -> None:
+    def _start_writing(self) -> None:
         self._writer = None
         if self.state is SocketState.OPEN and self._out:
             self._writer = self.owner.start(self._write())
@@ -273,6 +273,6 @@ def _flush(loop: asyncio.AbstractEventLoop) -> None:
     """Write every socket pushed frames during the turn of ``loop`` that just ran."""
     for socket in _flushes.pop(loop):
         try:
-            socket._flush()
+            socket._start_writing()
         except Exception:  # one socket's failure must not keep the others' frames
             logger.exception("flushing a socket failed")

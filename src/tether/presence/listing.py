@@ -18,6 +18,7 @@ The roster lives as long as some view holds one of its lists.
 from __future__ import annotations
 
 import bisect
+import operator
 import weakref
 from collections import deque
 from collections.abc import Iterator
@@ -109,16 +110,15 @@ class _Roster:
     # latest list: no reference cycle between them.
     #
     # A diff changes a few keys of a room of thousands. The roster keeps the
-    # entries sorted by key (``_keys`` beside ``_entries``) and makes a new
-    # ``Present`` for the changed keys only; a new list is then two copies made
-    # in C. Building every entry again and sorting them took 20 ms a diff in a
-    # room of 10,000, and made 20,000 objects for the collector to walk.
+    # entries sorted by key and makes a new ``Present`` for the changed keys
+    # only; a new list is then two copies made in C. Building every entry again
+    # and sorting them took 20 ms a diff in a room of 10,000, and made 20,000
+    # objects for the collector to walk.
     __slots__ = (
         "__weakref__",
         "_applied",
         "_by_key",
         "_entries",
-        "_keys",
         "_latest",
         "refs",
         "topic",
@@ -129,8 +129,7 @@ class _Roster:
         self.refs: dict[str, dict[str, Meta]] = {
             key: {str(m.get(PRESENCE_REF)): m for m in metas} for key, metas in listing.items()
         }
-        self._keys = sorted(self.refs)
-        self._entries = [_present(key, self.refs[key]) for key in self._keys]
+        self._entries = [_present(key, self.refs[key]) for key in sorted(self.refs)]
         self._by_key = {entry.key: entry for entry in self._entries}
         self._applied: deque[PresenceDiff] = deque(maxlen=APPLIED)
         self._latest: weakref.ref[PresenceList] | None = None
@@ -166,22 +165,24 @@ class _Roster:
 
     def _update(self, key: str) -> None:
         """Bring ``key``'s entry in line with its refs: made, replaced or removed."""
-        keys, refs = self._keys, self.refs.get(key)
-        at = bisect.bisect_left(keys, key)
-        shown = at < len(keys) and keys[at] == key
+        entries, refs = self._entries, self.refs.get(key)
+        at = bisect.bisect_left(entries, key, key=_KEY)
+        shown = at < len(entries) and entries[at].key == key
         if refs is None:
             if shown:
-                del keys[at], self._entries[at], self._by_key[key]
+                del entries[at], self._by_key[key]
             return
         entry = self._by_key[key] = _present(key, refs)
         if shown:
-            self._entries[at] = entry
+            entries[at] = entry
         else:
-            keys.insert(at, key)
-            self._entries.insert(at, entry)
+            entries.insert(at, entry)
 
     def _list(self) -> PresenceList:
         return PresenceList(self.topic, tuple(self._entries), self, dict(self._by_key))
+
+
+_KEY = operator.attrgetter("key")
 
 
 def _present(key: str, refs: dict[str, Meta]) -> Present:
