@@ -14,6 +14,7 @@ import resource
 import sys
 import time
 import traceback
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,9 +81,15 @@ class Fleet:
     # -- opening pages ---------------------------------------------------------
 
     async def render(
-        self, path: str, count: int, concurrency: int = 32, within: float = 600.0
+        self,
+        path: str,
+        count: int,
+        concurrency: int = 32,
+        within: float = 600.0,
+        keep: bool = True,
     ) -> dict[str, Any]:
-        """Dead render ``count`` pages (kept for ``join``), ``concurrency`` at a time."""
+        """Dead render ``count`` pages (kept for ``join`` unless not ``keep``: then any
+        page answering 200 will do), ``concurrency`` at a time."""
         errors: dict[str, int] = {}
         state = {"phase": "dead render", "done": 0, "count": count}
         reporter = asyncio.create_task(self._report(state))
@@ -94,7 +101,10 @@ class Fleet:
 
                     async def render() -> None:
                         try:
-                            self.deads.append(await wire.dead_render(pool, self.base, path))
+                            if keep:
+                                self.deads.append(await wire.dead_render(pool, self.base, path))
+                            else:
+                                await wire.page_load(pool, path)
                         except Exception as exc:
                             _count_error(errors, exc)
                         state["done"] += 1
@@ -109,9 +119,10 @@ class Fleet:
         return {"errors": errors, "started": started, "ended": time.perf_counter()}
 
     async def join(
-        self, echo: int = 0, concurrency: int = 256, within: float = 600.0
+        self, echo: int = 0, concurrency: int = 256, within: float = 600.0, echo_path: str = "/"
     ) -> dict[str, Any]:
-        """Connect and join every rendered page at once (or ``echo`` bare sockets)."""
+        """Connect and join every rendered page at once (or ``echo`` bare sockets on
+        ``echo_path``)."""
         errors: dict[str, int] = {}
         deads, self.deads = self.deads, []
         count = echo or len(deads)
@@ -122,7 +133,7 @@ class Fleet:
         async def connect(dead: wire.DeadPage | None) -> None:
             async with limit:
                 try:
-                    page = await (self._join(dead) if dead is not None else self._echo())
+                    page = await (self._join(dead) if dead is not None else self._echo(echo_path))
                     self.pages.append(page)
                 except Exception as exc:
                     _count_error(errors, exc)
@@ -223,8 +234,8 @@ class Fleet:
             raise
         return page
 
-    async def _echo(self) -> WatchedPage:
-        page = await self._connect("/", None)
+    async def _echo(self, path: str) -> WatchedPage:
+        page = await self._connect(path, None)
         future, _ = page.request(ECHO_FRAME_TOPIC, "ping", {}, join_ref=None)
         await future
         return page
@@ -261,9 +272,15 @@ class Fleet:
     # -- measurements ----------------------------------------------------------
 
     async def click(
-        self, clients: int, clicks: int, event: str = "inc", within: float = 120.0
+        self,
+        clients: int,
+        clicks: int,
+        event: str = "inc",
+        within: float = 120.0,
+        echo: bool = False,
     ) -> dict[str, Any]:
-        """``clients`` pages each click ``clicks`` times, one after another."""
+        """``clients`` pages each click ``clicks`` times, one after another (``echo``:
+        bare sockets, whose answer is the frame itself)."""
         latencies: list[float] = []
         errors: dict[str, int] = {}
         sample: list[str] = []
@@ -274,7 +291,9 @@ class Fleet:
                 future, sent = page.request(page.topic, "event", payload)
                 frame, raw, arrived = await future
                 response = frame[4]
-                if response.get("status") != "ok" or "diff" not in response.get("response", {}):
+                if not echo and (
+                    response.get("status") != "ok" or "diff" not in response.get("response", {})
+                ):
                     key = raw.decode()[:300]
                     errors[key] = errors.get(key, 0) + 1
                     continue
@@ -314,6 +333,15 @@ class Fleet:
         async with asyncio.timeout(within):
             frame, raw, _ = await future
         return {"sent": sent, "status": frame[4].get("status"), "reply": raw.decode()[:300]}
+
+    async def shout(self, marker: str, within: float = 30.0) -> dict[str, Any]:
+        """The first bare socket asks the echo app to tell its room ``marker``."""
+        page = next(p for p in self.pages if not p.closed)
+        payload = {"body": marker}
+        future, sent = page.request(ECHO_FRAME_TOPIC, "broadcast", payload, join_ref=None)
+        async with asyncio.timeout(within):
+            await future
+        return {"sent": sent, "status": "ok", "reply": ""}
 
     async def collect(self, within: float = 60.0) -> dict[str, Any]:
         """Wait (bounded) until every page saw the armed marker; their arrival times."""
@@ -439,7 +467,12 @@ class Swarm:
         return [count // n + (1 if i < count % n else 0) for i in range(n)]
 
     def open(
-        self, path: str | None, count: int, timeout: float, join_concurrency: int = 256
+        self,
+        path: str | None,
+        count: int,
+        timeout: float,
+        join_concurrency: int = 256,
+        echo_path: str = "/",
     ) -> dict[str, Any]:
         """Open ``count`` more pages, split over the workers: every dead render first,
         then every join at once. ``path`` None opens bare sockets (the echo app)."""
@@ -450,7 +483,10 @@ class Swarm:
             per_worker = [{"path": path, "count": c, "within": timeout} for c in counts]
             rendered = self.call("render", per_worker, timeout + 30)
         echo = [{"echo": c if path is None else 0} for c in counts]
-        per_worker = [{**e, "concurrency": join_concurrency, "within": timeout} for e in echo]
+        per_worker = [
+            {**e, "concurrency": join_concurrency, "within": timeout, "echo_path": echo_path}
+            for e in echo
+        ]
         joined = self.call("join", per_worker, timeout + 30)
         for answer in rendered + joined:
             for key, value in answer["errors"].items():
@@ -466,6 +502,26 @@ class Swarm:
             "errors": errors,
             "dead_seconds": dead_seconds,
             "join_seconds": join_seconds,
+        }
+
+    def tell(self, command: str, **kwargs: Any) -> dict[str, Any]:
+        """One page makes a unique marker reach the room, and when each page saw it.
+
+        ``command`` is ``submit`` (a chat form, ``{marker}`` in its ``value``) or
+        ``shout`` (a bare socket in the echo app's room, ``marker="{marker}"``).
+        Arrivals are seconds after the send; ``missing`` counts open pages that
+        never saw it."""
+        marker = f"bench{uuid.uuid4().hex[:12]}"
+        target = sum(a["target"] for a in self.all("arm", 30, marker=marker))
+        args = {k: v.format(marker=marker) if isinstance(v, str) else v for k, v in kwargs.items()}
+        sent = self.one(command, 60, **args)
+        if sent["status"] != "ok":
+            return {"error": f"send refused: {sent['reply']}"}
+        answers = self.all("collect", 90, within=60)
+        return {
+            "target": target,
+            "arrivals": [t - sent["sent"] for a in answers for t in a["arrivals"]],
+            "missing": sum(a["missing"] for a in answers),
         }
 
     def stop(self) -> None:

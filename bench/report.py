@@ -9,6 +9,7 @@ from bench.chat_room import report_rows as chat_room_rows
 from bench.components import report_rows as component_rows
 from bench.crowd import report_rows as crowd_rows
 from bench.flame import report_rows as flame_rows
+from bench.floors import report_rows as floors_rows
 from bench.longpoll import report_rows as longpoll_rows
 from bench.scale_out import report_rows as scale_out_rows
 from bench.shared import report_rows as shared_rows
@@ -106,6 +107,7 @@ def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     out += chat_room_rows(figures)
     out += crowd_rows(figures)
     out += scale_out_rows(figures)
+    out += floors_rows(figures)
 
     deflate = figures.get("compression", {})
     if deflate.get("per_page_bytes"):

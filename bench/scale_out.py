@@ -142,15 +142,12 @@ def _run(
     lasts: list[float] = []
     missing = 0
     for n in range(broadcasts):
-        marker = f"bench{uuid.uuid4().hex[:12]}"
-        target = sum(a["target"] for a in swarm.all("arm", 30, marker=marker))
-        sent = swarm.one("submit", 60, event="send", value=f"body={marker}", within=50)
-        if sent["status"] != "ok":
-            figure["error"] = f"send refused: {sent['reply']}"
+        told = swarm.tell("submit", event="send", value="body={marker}", within=50)
+        if "error" in told:
+            figure["error"] = told["error"]
             return
-        answers = swarm.all("collect", 90, within=60)
-        got = [t - sent["sent"] for a in answers for t in a["arrivals"]]
-        missing += sum(a["missing"] for a in answers)
+        target, got = told["target"], told["arrivals"]
+        missing += told["missing"]
         if got:
             arrivals += got
             lasts.append(max(got))

@@ -17,7 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import chat_room, crowd, dashboard, flame, flood, scale_out, servers, shutdown, table
+from bench import (
+    chat_room,
+    crowd,
+    dashboard,
+    flame,
+    flood,
+    floors,
+    scale_out,
+    servers,
+    shutdown,
+    table,
+)
 from bench import components as bench_components
 from bench import longpoll as bench_longpoll
 from bench import shared as bench_shared
@@ -73,6 +84,8 @@ class Plan:
     # The deployed configuration: pages across two workers, broadcasts to all of them.
     scale_pages: int = 20_000
     scale_broadcasts: int = 10
+    # The floors: plain Django page loads, as many as the crowd keeps in flight.
+    floor_page_loads: int = 2_000
 
     @classmethod
     def full(cls) -> Plan:
@@ -128,6 +141,7 @@ class Plan:
             crowd_idle_timeout=15.0,
             scale_pages=1_000,
             scale_broadcasts=5,
+            floor_page_loads=400,
         )
 
 
@@ -183,6 +197,7 @@ class Suite:
             ("joins like a crowd into one room", self.crowd),
             ("fan-out", self.fanout),
             ("the chat as deployed: two workers, Redis, PostgreSQL", self.scale_out),
+            ("the floors: a bare broadcast and round trip, Django's page loads", self.floors),
             ("idle freezing", self.idle),
             ("watchdog overhead", self.watchdog),
             ("checkpoint overhead", self.checkpoint),
@@ -557,20 +572,9 @@ class Suite:
 
     def broadcast(self, swarm: Swarm, server: ServerProcess) -> dict[str, Any]:
         """One page posts a unique marker to the room; when each page saw it."""
-        marker = f"bench{uuid.uuid4().hex[:12]}"
-        target = sum(a["target"] for a in swarm.all("arm", 30, marker=marker))
         cpu_before = servers.cpu_seconds(server.pid)
-        sent = swarm.one("submit", 60, event="send", value=f"body={marker}", within=50)
-        if sent["status"] != "ok":
-            return {"error": f"send refused: {sent['reply']}"}
-        answers = swarm.all("collect", 90, within=60)
-        arrivals = [t - sent["sent"] for a in answers for t in a["arrivals"]]
-        return {
-            "target": target,
-            "cpu": servers.cpu_seconds(server.pid) - cpu_before,
-            "arrivals": arrivals,
-            "missing": sum(a["missing"] for a in answers),
-        }
+        told = swarm.tell("submit", event="send", value="body={marker}", within=50)
+        return {**told, "cpu": servers.cpu_seconds(server.pid) - cpu_before}
 
     def broadcasts(self, swarm: Swarm, server: ServerProcess, opened: int) -> dict[str, Any]:
         lasts: list[float] = []
@@ -792,6 +796,23 @@ class Suite:
         clients = max(self.workers, 2) if plan.scale_pages > 10_000 else self.workers
         self.figures["scale_out"] = scale_out.measure(
             self.db, clients, plan.scale_pages, plan.scale_broadcasts, plan.open_timeout
+        )
+
+    def floors(self) -> None:
+        plan = self.plan
+        clicks = {
+            "pages": plan.roundtrip_pages,
+            "clients": plan.roundtrip_clients,
+            "clicks": plan.roundtrip_clicks,
+        }
+        self.figures["floors"] = floors.measure(
+            self.db,
+            self.workers,
+            max(plan.fanout_steps),
+            plan.broadcasts,
+            clicks,
+            plan.floor_page_loads,
+            plan.open_timeout,
         )
 
     def join_flood(self) -> None:

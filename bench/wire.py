@@ -139,10 +139,16 @@ def _attribute(tag: str, name: str) -> str:
     return match.group(1)
 
 
-async def dead_render(pool: HttpPool, base: str, path: str) -> DeadPage:
+async def page_load(pool: HttpPool, path: str) -> tuple[list[str], str]:
+    """GET ``path`` as a new browser: its ``Set-Cookie`` values and HTML."""
     status, set_cookies, html = await pool.get(path)
     if status != 200:
         raise ProtocolError(f"GET {path} answered {status}")
+    return set_cookies, html
+
+
+async def dead_render(pool: HttpPool, base: str, path: str) -> DeadPage:
+    set_cookies, html = await page_load(pool, path)
     cookie = "; ".join(value.split(";", 1)[0] for value in set_cookies)
     return parse_dead(base + path, html, cookie)
 
