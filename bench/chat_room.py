@@ -102,6 +102,7 @@ def measure(
                 "open": opened,
                 "ms": complete["complete_ms"],
                 "frozen_objects": complete["frozen_objects"],
+                "dead_objects": complete.get("dead_objects"),
                 "then_opened": more["open"] - opened,
                 "then_added_per_page_bytes": (
                     (after - freed) / (more["open"] - opened) if more["open"] > opened else None
@@ -109,7 +110,8 @@ def measure(
             }
             progress(
                 f"  complete collection with {opened:,} open: {complete['complete_ms']:.0f} ms"
-                f" over {complete['frozen_objects']:,} frozen objects; the"
+                f" over {complete['frozen_objects']:,} frozen objects,"
+                f" {complete.get('dead_objects') or 0:,} of them dead; the"
                 f" {more['open'] - opened:,} pages opened after it added"
                 f" {(after - freed) / max(1, more['open'] - opened) / 1024:.1f} KiB each"
             )
@@ -155,7 +157,8 @@ def report_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 f"{complete['ms']:.0f} ms",
                 "",
                 f"frees cycles that died frozen; every GC FULL_EVERY s (600 by default);"
-                f" {complete['frozen_objects']:,} objects",
+                f" {complete['frozen_objects']:,} objects, of which"
+                f" {complete.get('dead_objects') or 0:,} dead",
             )
         )
         reuse = complete.get("then_added_per_page_bytes")

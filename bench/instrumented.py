@@ -69,12 +69,12 @@ def _complete() -> dict[str, float]:
     frozen = gc.get_freeze_count()
     kept = dict(_max), dict(_max_cpu), dict(_counts)
     started = time.perf_counter()
-    collector.complete()
+    found = collector.complete()
     pause = time.perf_counter() - started
     _max.update(kept[0])
     _max_cpu.update(kept[1])
     _counts.update(kept[2])
-    return {"complete_ms": pause * 1e3, "frozen_objects": frozen}
+    return {"complete_ms": pause * 1e3, "frozen_objects": frozen, "dead_objects": found}
 
 
 def _dump(signum: int, frame: FrameType | None) -> None:

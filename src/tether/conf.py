@@ -95,7 +95,15 @@ DEFAULTS: dict[str, Any] = {
     # QUIET_WAIT > 0: a freeze waits that long for no request or step in flight.
     # FREEZE_AFTER 1: freeze after the middle generation's collections too (shorter
     # pauses, more of what dies in flight kept until the complete collection).
-    "GC": {"FREEZE": True, "FULL_EVERY": 600.0, "QUIET_WAIT": 0.0, "FREEZE_AFTER": 2},
+    # FULL_AFTER: a full collection after that many of the middle generation
+    # (Python's third threshold; None leaves Python's 10).
+    "GC": {
+        "FREEZE": True,
+        "FULL_EVERY": 600.0,
+        "QUIET_WAIT": 0.0,
+        "FREEZE_AFTER": 2,
+        "FULL_AFTER": 1,
+    },
     # File uploads (docs/uploads.md). A view's allow_upload() sets its own limits up to
     # these: MAX_FILE_SIZE and MAX_CHUNK_SIZE (bytes; a binary frame larger than
     # MAX_CHUNK_SIZE closes the socket), MAX_ENTRIES (files per upload). Per socket:

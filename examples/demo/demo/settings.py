@@ -153,13 +153,15 @@ if os.environ.get("TETHER_WATCHDOG_MS"):
     # 0 turns the event-loop watchdog off; any other value is its threshold.
     watchdog_ms = int(os.environ["TETHER_WATCHDOG_MS"])
     TETHER["WATCHDOG"] = {"ENABLED": watchdog_ms > 0, "THRESHOLD_MS": watchdog_ms or 100}
-if os.environ.get("TETHER_GC_FREEZE") or os.environ.get("TETHER_GC_FREEZE_AFTER"):
+if any(os.environ.get(f"TETHER_GC_{k}") for k in ("FREEZE", "FREEZE_AFTER", "FULL_AFTER")):
     # "0" turns freezing after full collections off, to measure what it does; FREEZE_AFTER
-    # compares freezing after full collections only (2) and after gen 1 too (1).
+    # compares freezing after full collections only (2) and after gen 1 too (1); FULL_AFTER
+    # compares how often full collections run (Python's own: 10).
     TETHER["GC"] = {
         "FREEZE": os.environ.get("TETHER_GC_FREEZE", "1") == "1",
         "FULL_EVERY": 600.0,
         "FREEZE_AFTER": int(os.environ.get("TETHER_GC_FREEZE_AFTER") or 2),
+        "FULL_AFTER": int(os.environ.get("TETHER_GC_FULL_AFTER") or 1),
     }
 if os.environ.get("TETHER_REQUEST_THREADS"):
     # The bench measures what a pool of request threads costs and buys.

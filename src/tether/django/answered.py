@@ -30,6 +30,20 @@ Django's own ASGI handler, and leaves any other request class alone. And a
 template's context holds the dicts it pushed, which hold it back:
 ``render_page`` renders a page as ``render_to_string`` does and empties the
 context after, so that the request and the view in it go with the response.
+
+Last, the database. Django's ASGI handler runs each request's sync code in a
+thread of its own, so each page load that touches the database makes its own
+connection object, and Django closes the connection once the response is out
+(``close_old_connections``, with the default ``CONN_MAX_AGE`` of 0). When the
+thread ends, that object (the wrapper and its ``ops``, ``features``,
+``client``... that each point back at it) is a cycle of about sixteen objects.
+A freeze while the request was in flight kept them all until the complete
+collection: with a chat room filling to 10,000 pages, 85,000 dead objects,
+nearly all of them these. ``release_connections`` runs after Django's own
+handler at the end of every request answered through Tether's ASGI app: a
+connection it closed is taken out of the thread's connections and its object
+emptied, so reference counting frees it. An open one (persistent, in memory,
+in a transaction) is left alone.
 """
 
 from __future__ import annotations
@@ -38,6 +52,8 @@ import asyncio
 from typing import Any
 
 from django.core.handlers.asgi import ASGIHandler, ASGIRequest
+from django.core.signals import request_finished
+from django.db import connections
 from django.http import HttpRequest
 from django.template import TemplateDoesNotExist
 from django.template.backends.django import Template as DjangoTemplate
@@ -79,9 +95,20 @@ class AnsweredRequest(ASGIRequest):
 
 
 def adopt(handler: Any) -> None:
-    """Make ``AnsweredRequest`` the request class of Django's own ASGI handler."""
+    """Make ``AnsweredRequest`` the request class of Django's own ASGI handler, and
+    release each request's closed database connections once it is answered."""
     if isinstance(handler, ASGIHandler) and handler.request_class is ASGIRequest:
         handler.request_class = AnsweredRequest
+    # Connected after Django's close_old_connections (at django.db's import), so it runs after.
+    request_finished.connect(release_connections, dispatch_uid="tether.release_connections")
+
+
+def release_connections(**kwargs: Any) -> None:
+    """Drop this thread's closed database connections, out of their reference cycle."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is None and not conn.in_atomic_block:
+            del connections[conn.alias]
+            conn.__dict__.clear()  # its parts point back at it: let go of them
 
 
 def render_page(name: str, data: dict[str, Any], request: HttpRequest) -> str:

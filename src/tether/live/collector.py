@@ -22,6 +22,29 @@ largest pause grew from 42-67 ms to 65-74 ms (0.25 s) and 91-103 ms (2 s),
 for no difference in memory per page that ``make bench`` could tell from
 its noise. Closed views break their own reference cycles and are freed by
 reference counting either way.
+
+How long a full collection pauses is how many objects arrived since the last
+freeze, and Python decides when one runs by two rules. It runs after
+``FULL_AFTER`` collections of the middle generation (Python's third
+threshold, 10 by default), and only once the objects waiting in the oldest
+generation are a quarter of those its last full collection kept. The second
+rule counts what was then frozen: after a full collection over 400,000
+objects, the next one waited for 100,000 new ones and paused for them
+(80-108 ms while a chat room filled to 10,000 pages). So each freeze is
+followed by a full collection of what is not frozen, almost nothing, and
+Python counts from there; and ``FULL_AFTER`` is 1, so a full collection
+walks what two middle-generation collections left alive, plus the page loads
+and joins in flight. Filling a chat room to 10,000 pages
+(``TETHER_GC_FULL_AFTER=N python -m bench --only chat_room``), the longest
+collection was 13 / 26 / 30 ms at 1,000 / 5,000 / 10,000 pages with 1,
+17 / 25 / 66 ms with 3, and 26 / 60 / 128 ms with Python's 10 (that run
+before the database fix below).
+
+More full collections mean more freezes, each catching what is in flight.
+What of that dies in a cycle waits for the complete collection: it found
+4,721 dead objects among 950,738 with 10,000 pages open (1,244 with
+``FULL_AFTER`` 3), once ``tether.django.answered`` stopped each request
+thread's database connection from dying in a cycle (85,000 before).
 """
 
 from __future__ import annotations
@@ -47,6 +70,7 @@ class Collector:
         self.full_every: float | None = 600.0
         self.quiet_wait = 0.0
         self.after = 2  # the generation whose collections a freeze follows
+        self._thresholds: tuple[int, int, int] | None = None  # Python's, while installed
         self.freezes = 0
         #: HTTP requests in flight (counted by ``tether.asgi``): a dead render's cycles.
         self.requests = 0
@@ -67,14 +91,21 @@ class Collector:
         quiet_wait: float = 0.0,
         busy: Callable[[], bool] = _never_busy,
         after: int = 2,
+        full_after: int | None = None,
     ) -> None:
         """Freeze after full collections (``after=1``: also after the middle generation's)
-        on ``loop``; ``busy`` says whether work is in flight."""
+        on ``loop``; ``busy`` says whether work is in flight. ``full_after``: a full
+        collection after that many of the middle generation (None: Python's own)."""
         self._loop = loop
         self.full_every = full_every
         self.quiet_wait = quiet_wait
         self.after = after
         self._busy = busy
+        if full_after is not None:
+            if self._thresholds is None:
+                self._thresholds = gc.get_threshold()
+            young, middle, _ = self._thresholds
+            gc.set_threshold(young, middle, full_after)
         if self._on_gc not in gc.callbacks:
             gc.callbacks.append(self._on_gc)
 
@@ -87,6 +118,9 @@ class Collector:
         self._pending = False
         self._loop = None
         self._busy = _never_busy
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
+            self._thresholds = None
         gc.unfreeze()
 
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
@@ -135,25 +169,31 @@ class Collector:
             # What died while the freeze waited is collected first: never freeze the dead.
             self._collect_and_freeze(collect)
 
-    def complete(self) -> None:
+    def complete(self) -> int:
         """The complete collection of every ``full_every`` seconds: frozen objects too.
 
         Its pause walks every object of every open page, the one the freezes
         avoid the rest of the time; ``make bench`` times it with 10,000 chat
-        pages open."""
+        pages open. Returns how many dead objects it found: what the freezes
+        had kept since the last one, and what died since the last collection."""
         self._last_full = time.monotonic()
         gc.unfreeze()
-        self._collect_and_freeze(collect=True)
+        return self._collect_and_freeze(collect=True)
 
-    def _collect_and_freeze(self, collect: bool) -> None:
+    def _collect_and_freeze(self, collect: bool) -> int:
         self._collecting = True  # our own collections do not ask for another freeze
+        found = 0
         try:
             if collect:
-                gc.collect()
+                found = gc.collect()
+            gc.freeze()
+            # Nothing to walk, but Python now counts the next full collection's
+            # objects from here, not from a quarter of what was just frozen.
+            gc.collect()
         finally:
             self._collecting = False
-        gc.freeze()
         self.freezes += 1
+        return found
 
 
 collector = Collector()

@@ -61,6 +61,7 @@ class Registry:
                 float(conf.get("QUIET_WAIT", 0.0)),
                 busy=watchdog.stepping,
                 after=int(conf.get("FREEZE_AFTER", 2)),
+                full_after=conf.get("FULL_AFTER", 1),
             )
         if self._sweeper is None or self._sweeper.done():
             self._sweeper = asyncio.get_running_loop().create_task(self._sweep())

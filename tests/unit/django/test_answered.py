@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 from typing import Any
 
 import pytest
 from django.core.handlers.asgi import ASGIHandler, ASGIRequest
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from tether.django.answered import AnsweredRequest, adopt, answered, render_page
+from tether.django.answered import (
+    AnsweredRequest,
+    adopt,
+    answered,
+    release_connections,
+    render_page,
+)
 
 
 class Channel:
@@ -120,3 +129,71 @@ def test_a_missing_layout_is_reported_as_render_to_string_reports_it() -> None:
         reports.append((str(raised.value), raised.value.tried))
     assert reports[0] == reports[1]
     assert "no/such/layout.html" in reports[1][0]
+
+
+def _in_a_request_thread(work: Any) -> Any:
+    """Run ``work`` in a thread of its own, as Django's ASGI handler runs a request."""
+    out: list[Any] = []
+    thread = threading.Thread(target=lambda: out.append(work()))
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def test_a_closed_connection_of_a_request_thread_leaves_no_cycle_when_the_thread_ends() -> None:
+    def request() -> bool:
+        conn = connections["default"]  # made for this thread, as an ORM call makes it
+        assert conn.connection is None  # closed (never opened here)
+        release_connections()
+        return "default" in {c.alias for c in connections.all(initialized_only=True)}
+
+    gc.collect()
+    gc.disable()
+    try:
+        still_there = _in_a_request_thread(request)
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        kept = [o for o in gc.garbage if isinstance(o, BaseDatabaseWrapper)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert not still_there, "the closed connection stayed in the thread's connections"
+    assert kept == [], "the thread's connection waited in a reference cycle for the collector"
+
+
+def test_without_the_release_a_request_threads_connection_is_a_cycle() -> None:
+    # What the release is for: this is what a freeze kept until the complete collection.
+    gc.collect()
+    gc.disable()
+    try:
+        _in_a_request_thread(lambda: connections["default"])
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        kept = [o for o in gc.garbage if isinstance(o, BaseDatabaseWrapper)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert len(kept) == 1
+
+
+@pytest.mark.parametrize(
+    ("connection", "in_atomic_block"),
+    [(object(), False), (None, True)],
+    ids=["open (persistent or in memory)", "closed inside a transaction"],
+)
+def test_a_connection_in_use_is_left_alone(connection: Any, in_atomic_block: bool) -> None:
+    class InUse:
+        alias = "default"
+
+    in_use = InUse()
+    in_use.connection = connection  # type: ignore[attr-defined]
+    in_use.in_atomic_block = in_atomic_block  # type: ignore[attr-defined]
+
+    def request() -> Any:
+        connections["default"] = in_use
+        release_connections()
+        return connections["default"]
+
+    assert _in_a_request_thread(request) is in_use

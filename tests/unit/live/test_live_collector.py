@@ -145,3 +145,39 @@ async def test_a_freeze_that_never_finds_a_quiet_moment_happens_after_quiet_wait
         assert collector.freezes == 1
     finally:
         collector.uninstall()
+
+
+async def test_full_after_sets_pythons_third_threshold_while_installed() -> None:
+    before = gc.get_threshold()
+    collector = Collector()
+    collector.install(asyncio.get_running_loop(), full_every=None, full_after=1)
+    try:
+        assert gc.get_threshold() == (before[0], before[1], 1)
+    finally:
+        collector.uninstall()
+    assert gc.get_threshold() == before
+
+
+async def test_a_full_collection_is_not_held_back_by_what_was_frozen() -> None:
+    """Python waits for a quarter of what its last full collection kept: not what we froze."""
+    full = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            full.append(info)
+
+    collector = Collector()
+    collector.install(asyncio.get_running_loop(), full_every=None, full_after=1)
+    held = [[] for _ in range(200_000)]  # an open process's pages
+    gc.callbacks.append(count)
+    try:
+        gc.collect()
+        await asyncio.sleep(0)  # the collector freezes them
+        full.clear()
+        # Far fewer new survivors than a quarter of what is frozen.
+        newer = [[] for _ in range(20_000)]
+        assert full, "no full collection ran: Python counted what was frozen"
+    finally:
+        gc.callbacks.remove(count)
+        collector.uninstall()
+    del held, newer
