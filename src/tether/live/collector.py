@@ -27,18 +27,27 @@ How long a full collection pauses is how many objects arrived since the last
 freeze, and Python decides when one runs by two rules. It runs after
 ``FULL_AFTER`` collections of the middle generation (Python's third
 threshold, 10 by default), and only once the objects waiting in the oldest
-generation are a quarter of those its last full collection kept. The second
-rule counts what was then frozen: after a full collection over 400,000
-objects, the next one waited for 100,000 new ones and paused for them
-(80-108 ms while a chat room filled to 10,000 pages). So each freeze is
-followed by a full collection of what is not frozen, almost nothing, and
-Python counts from there; and ``FULL_AFTER`` is 1, so a full collection
-walks what two middle-generation collections left alive, plus the page loads
-and joins in flight. Filling a chat room to 10,000 pages
+generation are a quarter of those its last full collection kept. Three
+things keep what it walks small:
+
+- the freeze happens in the collection's own callback (with ``QUIET_WAIT``
+  0, the default), not after the turn of the event loop: a broadcast to ten
+  thousand views is one turn, and every collection in it walked again what
+  the ones before it kept (a fan-out to 10,000 chat pages cost 1,226 ms of
+  CPU instead of 847);
+- after a freeze of Tether's own (the complete collection, or one that
+  waited for a quiet moment) comes a full collection of what is not frozen,
+  almost nothing, so that Python counts from there and not from a quarter
+  of all that was frozen: after the complete collection over a million
+  objects, the next full collection waited for 250,000 new ones;
+- ``FULL_AFTER`` is 1, so a full collection walks what two collections of
+  the middle generation left alive, plus the page loads and joins in flight.
+
+Filling a chat room to 10,000 pages
 (``TETHER_GC_FULL_AFTER=N python -m bench --only chat_room``), the longest
 collection was 13 / 26 / 30 ms at 1,000 / 5,000 / 10,000 pages with 1,
 17 / 25 / 66 ms with 3, and 26 / 60 / 128 ms with Python's 10 (that run
-before the database fix below).
+before the database fix below; it was 80-108 ms before any of this).
 
 More full collections mean more freezes, each catching what is in flight.
 What of that dies in a cycle waits for the complete collection: it found
@@ -124,12 +133,19 @@ class Collector:
         gc.unfreeze()
 
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
-        # Called inside the collector: only schedule, never collect here.
+        # Called inside the collector: freeze or schedule, never collect here.
         if telemetry.enabled(telemetry.GC_PAUSE):
             self._time(phase, info)
         if phase != "stop" or self._pending or self._collecting:
             return
         if info.get("generation", 0) < self.after:
+            return
+        if self.quiet_wait <= 0 and not self._complete_due():
+            # Everything this collection kept is alive: frozen now, not after the
+            # turn, which may be a broadcast to ten thousand views whose every
+            # collection would walk what the ones before it kept.
+            gc.freeze()
+            self.freezes += 1
             return
         loop = self._loop
         if loop is None or loop.is_closed():
@@ -161,9 +177,12 @@ class Collector:
             return
         self._freeze(collect=self._waited)
 
+    def _complete_due(self) -> bool:
+        return self.full_every is not None and time.monotonic() - self._last_full >= self.full_every
+
     def _freeze(self, collect: bool) -> None:
         self._pending = False
-        if self.full_every is not None and time.monotonic() - self._last_full >= self.full_every:
+        if self._complete_due():
             self.complete()
         else:
             # What died while the freeze waited is collected first: never freeze the dead.
@@ -188,7 +207,7 @@ class Collector:
                 found = gc.collect()
             gc.freeze()
             # Nothing to walk, but Python now counts the next full collection's
-            # objects from here, not from a quarter of what was just frozen.
+            # objects from here, not from a quarter of all that was just frozen.
             gc.collect()
         finally:
             self._collecting = False

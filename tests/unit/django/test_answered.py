@@ -140,6 +140,23 @@ def _in_a_request_thread(work: Any) -> Any:
     return out[0]
 
 
+def _wrappers_left_in_cycles(request: Any) -> tuple[Any, list[BaseDatabaseWrapper]]:
+    """Run ``request`` in a thread of its own; its result, and the connection
+    objects the thread left for the collector."""
+    gc.collect()
+    gc.disable()
+    try:
+        result = _in_a_request_thread(request)
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        kept = [o for o in gc.garbage if isinstance(o, BaseDatabaseWrapper)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    return result, kept
+
+
 def test_a_closed_connection_of_a_request_thread_leaves_no_cycle_when_the_thread_ends() -> None:
     def request() -> bool:
         conn = connections["default"]  # made for this thread, as an ORM call makes it
@@ -147,34 +164,17 @@ def test_a_closed_connection_of_a_request_thread_leaves_no_cycle_when_the_thread
         release_connections()
         return "default" in {c.alias for c in connections.all(initialized_only=True)}
 
-    gc.collect()
-    gc.disable()
-    try:
-        still_there = _in_a_request_thread(request)
-        gc.set_debug(gc.DEBUG_SAVEALL)
-        gc.collect()
-        kept = [o for o in gc.garbage if isinstance(o, BaseDatabaseWrapper)]
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-        gc.enable()
+    still_there, kept = _wrappers_left_in_cycles(request)
     assert not still_there, "the closed connection stayed in the thread's connections"
     assert kept == [], "the thread's connection waited in a reference cycle for the collector"
 
 
 def test_without_the_release_a_request_threads_connection_is_a_cycle() -> None:
     # What the release is for: this is what a freeze kept until the complete collection.
-    gc.collect()
-    gc.disable()
-    try:
-        _in_a_request_thread(lambda: connections["default"])
-        gc.set_debug(gc.DEBUG_SAVEALL)
-        gc.collect()
-        kept = [o for o in gc.garbage if isinstance(o, BaseDatabaseWrapper)]
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-        gc.enable()
+    def request() -> None:
+        connections["default"]  # made for this thread, and left there
+
+    _, kept = _wrappers_left_in_cycles(request)
     assert len(kept) == 1
 
 

@@ -181,3 +181,20 @@ async def test_a_full_collection_is_not_held_back_by_what_was_frozen() -> None:
         gc.callbacks.remove(count)
         collector.uninstall()
     del held, newer
+
+
+async def test_a_full_collection_freezes_what_it_kept_before_the_turn_goes_on() -> None:
+    """A broadcast to thousands of views is one turn: its next collection must not
+    walk again what the last one kept."""
+    collector = Collector()
+    collector.install(asyncio.get_running_loop(), full_every=None)
+    try:
+        gc.collect()  # and no await after it: still the same turn
+        assert collector.freezes == 1
+        frozen = gc.get_freeze_count()
+        kept = [[] for _ in range(1_000)]
+        gc.collect()
+        assert collector.freezes == 2
+        assert gc.get_freeze_count() >= frozen + len(kept)
+    finally:
+        collector.uninstall()
