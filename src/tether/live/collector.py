@@ -140,15 +140,15 @@ class Collector:
             return
         if info.get("generation", 0) < self.after:
             return
+        loop = self._loop
+        if loop is None or loop.is_closed():  # installed for a loop that is gone
+            return
         if self.quiet_wait <= 0 and not self._complete_due():
             # Everything this collection kept is alive: frozen now, not after the
             # turn, which may be a broadcast to ten thousand views whose every
             # collection would walk what the ones before it kept.
             gc.freeze()
             self.freezes += 1
-            return
-        loop = self._loop
-        if loop is None or loop.is_closed():
             return
         self._pending = True
         self._waiting_since = time.monotonic()

@@ -198,3 +198,18 @@ async def test_a_full_collection_freezes_what_it_kept_before_the_turn_goes_on() 
         assert gc.get_freeze_count() >= frozen + len(kept)
     finally:
         collector.uninstall()
+
+
+async def test_a_collector_whose_loop_is_gone_freezes_nothing() -> None:
+    # A process that served one loop and runs another (a test suite) must not
+    # have the first one's collector freezing the second one's objects.
+    other = asyncio.new_event_loop()
+    stale = Collector()
+    stale.install(other, full_every=None)
+    other.close()
+    try:
+        gc.collect()
+        assert stale.freezes == 0
+        assert gc.get_freeze_count() == 0
+    finally:
+        stale.uninstall()
