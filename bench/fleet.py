@@ -547,3 +547,23 @@ class Swarm:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def clicks(
+    swarm: Swarm, clients: int, count: int, within: float = 120.0, echo: bool = False
+) -> tuple[list[float], dict[str, int], float, str | None]:
+    """``clients`` pages click ``count`` times each, one click in flight per page
+    (``echo``: bare sockets): (latencies, errors, elapsed seconds, a sample reply frame)."""
+    per_worker = [
+        {"clients": c, "clicks": count, "within": within, "echo": echo}
+        for c in swarm.split(clients)
+    ]
+    answers = swarm.call("click", per_worker, within + 30)
+    latencies = [t for a in answers for t in a["latencies"]]
+    errors: dict[str, int] = {}
+    for answer in answers:
+        for key, value in answer["errors"].items():
+            errors[key] = errors.get(key, 0) + value
+    elapsed = max(a["ended"] for a in answers) - min(a["started"] for a in answers)
+    sample = next((a["sample"] for a in answers if a["sample"]), None)
+    return latencies, errors, elapsed, sample

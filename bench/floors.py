@@ -27,7 +27,7 @@ from typing import Any
 from bench import servers
 from bench.crowd import IN_FLIGHT
 from bench.echo_app import ROOM_PATH
-from bench.fleet import Swarm, progress
+from bench.fleet import Swarm, clicks, progress
 from bench.table import percentile
 
 PLAIN_PATH = "/counter-plain/"
@@ -38,7 +38,7 @@ def measure(
     workers: int,
     sockets: int,
     broadcasts: int,
-    clicks: dict[str, int],
+    round_trip: dict[str, int],
     page_loads: int,
     within: float,
 ) -> dict[str, Any]:
@@ -46,8 +46,8 @@ def measure(
     server = servers.echo_server(db)
     try:
         with Swarm("floors", server.url, server.port, workers) as swarm:
-            opened = swarm.open(None, clicks["pages"], within, echo_path=ROOM_PATH)["open"]
-            figure["roundtrip"] = _round_trip(swarm, opened, clicks)
+            opened = swarm.open(None, round_trip["pages"], within, echo_path=ROOM_PATH)["open"]
+            figure["roundtrip"] = _round_trip(swarm, opened, round_trip)
             opened = swarm.open(None, sockets - opened, within, echo_path=ROOM_PATH)["open"]
             figure["broadcast"] = _broadcasts(swarm, server.pid, opened, broadcasts)
     finally:
@@ -66,14 +66,11 @@ def measure(
     return figure
 
 
-def _round_trip(swarm: Swarm, opened: int, clicks: dict[str, int]) -> dict[str, Any]:
-    clients, count = clicks["clients"], clicks["clicks"]
-    per_worker = [{"clients": c, "clicks": count, "echo": True} for c in swarm.split(clients)]
-    answers = swarm.call("click", per_worker, 150)
-    latencies = sorted(t for a in answers for t in a["latencies"])
-    elapsed = max(a["ended"] for a in answers) - min(a["started"] for a in answers)
+def _round_trip(swarm: Swarm, opened: int, plan: dict[str, int]) -> dict[str, Any]:
+    latencies, errors, elapsed, _ = clicks(swarm, plan["clients"], plan["clicks"], echo=True)
+    latencies.sort()
     if not latencies:
-        return {"error": f"no echo answered: {answers[0]['errors']}"}
+        return {"error": f"no echo answered: {errors}"}
     out = {
         "open": opened,
         "p50_ms": statistics.median(latencies) * 1e3,

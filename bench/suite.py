@@ -34,7 +34,7 @@ from bench import longpoll as bench_longpoll
 from bench import shared as bench_shared
 from bench import streams as bench_streams
 from bench import uploads as bench_uploads
-from bench.fleet import Swarm, WorkerError, progress, raise_fd_limit
+from bench.fleet import Swarm, WorkerError, clicks, progress, raise_fd_limit
 from tether.testing import ServerProcess
 
 STATIC = servers.ROOT / "src" / "tether" / "static" / "tether"
@@ -881,23 +881,6 @@ class Suite:
         """Round trip with no telemetry handler, with one, and with the dashboard open."""
         shot = servers.RESULTS / f"{time.strftime('%Y-%m-%d')}-dashboard.png"
         dashboard.step(self, shot)
-
-
-def clicks(
-    swarm: Swarm, clients: int, count: int, within: float = 120.0
-) -> tuple[list[float], dict[str, int], float, str | None]:
-    """``clients`` pages click ``count`` times each, one click in flight per page:
-    (latencies, errors, elapsed seconds, a sample reply frame)."""
-    per_worker = [{"clients": c, "clicks": count, "within": within} for c in swarm.split(clients)]
-    answers = swarm.call("click", per_worker, within + 30)
-    latencies = [t for a in answers for t in a["latencies"]]
-    errors: dict[str, int] = {}
-    for answer in answers:
-        for key, value in answer["errors"].items():
-            errors[key] = errors.get(key, 0) + value
-    elapsed = max(a["ended"] for a in answers) - min(a["started"] for a in answers)
-    sample = next((a["sample"] for a in answers if a["sample"]), None)
-    return latencies, errors, elapsed, sample
 
 
 def chat_body(n: int, chars: int) -> str:
