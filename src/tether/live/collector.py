@@ -105,6 +105,11 @@ class Collector:
         """Freeze after full collections (``after=1``: also after the middle generation's)
         on ``loop``; ``busy`` says whether work is in flight. ``full_after``: a full
         collection after that many of the middle generation (None: Python's own)."""
+        if loop is not self._loop:  # a freeze another loop was asked for never comes
+            self._pending = False
+            if self._handle is not None:
+                self._handle.cancel()
+                self._handle = None
         self._loop = loop
         self.full_every = full_every
         self.quiet_wait = quiet_wait
@@ -143,10 +148,12 @@ class Collector:
         loop = self._loop
         if loop is None or loop.is_closed():  # installed for a loop that is gone
             return
-        if self.quiet_wait <= 0 and not self._complete_due():
+        if self.quiet_wait <= 0 and loop.is_running() and not self._complete_due():
             # Everything this collection kept is alive: frozen now, not after the
             # turn, which may be a broadcast to ten thousand views whose every
-            # collection would walk what the ones before it kept.
+            # collection would walk what the ones before it kept. A loop that is
+            # stopped (a test between two runs) serves nobody: code outside it may
+            # call gc.collect() and then look for referrers, which a freeze hides.
             gc.freeze()
             self.freezes += 1
             return

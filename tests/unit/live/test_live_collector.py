@@ -213,3 +213,36 @@ async def test_a_collector_whose_loop_is_gone_freezes_nothing() -> None:
         assert gc.get_freeze_count() == 0
     finally:
         stale.uninstall()
+
+
+def test_a_collection_while_the_loop_is_stopped_freezes_on_its_next_turn() -> None:
+    """Hypothesis calls gc.collect() and then gc.get_referrers() between the turns
+    of a test's loop: a freeze in between hid the referrers it looked for."""
+    loop = asyncio.new_event_loop()
+    collector = Collector()
+    collector.install(loop, full_every=None)
+    try:
+        held = [Node()]
+        gc.collect()
+        assert collector.freezes == 0
+        assert gc.get_referrers(held[0]) == [held]
+        loop.run_until_complete(asyncio.sleep(0))
+        assert collector.freezes == 1
+        assert gc.get_referrers(held[0]) == []  # frozen now, as in a served loop
+    finally:
+        collector.uninstall()
+        loop.close()
+
+
+async def test_a_freeze_left_pending_on_a_stopped_loop_does_not_hold_back_the_next_loop() -> None:
+    collector = Collector()
+    stopped = asyncio.new_event_loop()
+    collector.install(stopped, full_every=None)
+    try:
+        gc.collect()  # a freeze asked of a loop that will not run again
+        stopped.close()
+        collector.install(asyncio.get_running_loop(), full_every=None)
+        gc.collect()
+        assert collector.freezes == 1
+    finally:
+        collector.uninstall()
