@@ -34,7 +34,9 @@ things keep what it walks small:
   0, the default), not after the turn of the event loop: a broadcast to ten
   thousand views is one turn, and every collection in it walked again what
   the ones before it kept (a fan-out to 10,000 chat pages cost 1,226 ms of
-  CPU instead of 847);
+  CPU instead of 847). While the loop is stopped (a test between two of its
+  runs) the freeze waits for the loop's next turn: code outside the loop may
+  collect and then ask for an object's referrers, which a freeze hides;
 - after a freeze of Tether's own (the complete collection, or one that
   waited for a quiet moment) comes a full collection of what is not frozen,
   almost nothing, so that Python counts from there and not from a quarter
