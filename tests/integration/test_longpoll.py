@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -37,6 +37,15 @@ def _quick_polls() -> Iterator[None]:
     limits = {"POLL_TIMEOUT": 0.2, "IDLE_EXPIRY": IDLE_EXPIRY, "BUFFER": 20}
     with override_settings(TETHER={**settings.TETHER, "LONGPOLL": limits}):
         yield
+
+
+@pytest.fixture(autouse=True)
+async def _no_connection_outlives_its_test() -> AsyncIterator[None]:
+    # A client that stops polling is cleaned up by a timer of the test's own loop,
+    # which ends with the test: what is left open would count as an open socket
+    # in the next test (the telemetry tests read that count).
+    yield
+    await hub.close()
 
 
 class RawPoller:
