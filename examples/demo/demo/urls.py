@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from pages import (
     catalog,
@@ -19,6 +21,8 @@ from tether import hooks, live_session
 
 urlpatterns = [
     path("", views.index, name="index"),
+    # Browsers ask for it on every page; without it each page logs a 404 in the console.
+    path("favicon.ico", RedirectView.as_view(url=static_url("demo/favicon.svg"))),
     path("counter/", views.Counter.as_view(), name="counter"),
     path("clock/", views.Clock.as_view(), name="clock"),
     path("counter-plain/", views.counter_plain, name="counter-plain"),

@@ -45,3 +45,12 @@ def test_a_source_page_shows_the_file(client: Any) -> None:
 )
 def test_only_catalogued_files_are_shown(client: Any, path: str) -> None:
     assert client.get(f"/source/{path}").status_code == 404
+
+
+def test_the_favicon_browsers_ask_every_page_for_is_there(client: Any) -> None:
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/demo/favicon.svg")
+    assert finders.find("demo/favicon.svg"), "the icon is one of the demo's static files"
