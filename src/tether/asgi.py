@@ -17,6 +17,7 @@ from tether import protocol
 from tether.conf import setting
 from tether.django.answered import adopt, answered
 from tether.django.request_threads import RequestThreads
+from tether.django.warmup import warm_up
 from tether.live.collector import collector
 from tether.live.registry import registry
 from tether.live.socket import LiveSocket
@@ -70,6 +71,12 @@ class TetherASGI:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                try:
+                    warm_up()
+                except Exception as exc:
+                    logger.exception("Tether could not start")
+                    await send({"type": "lifespan.startup.failed", "message": repr(exc)})
+                    return
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.shutdown()

@@ -208,6 +208,11 @@ class Collector:
         gc.unfreeze()
         return self._collect_and_freeze(collect=True)
 
+    def freeze_startup(self) -> None:
+        """Collect once and freeze what a starting server has loaded (its modules,
+        Django's URLconf and templates): no later collection walks them again."""
+        self._collect_and_freeze(collect=True)
+
     def _collect_and_freeze(self, collect: bool) -> int:
         self._collecting = True  # our own collections do not ask for another freeze
         found = 0
