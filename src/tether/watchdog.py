@@ -11,6 +11,7 @@ The loop's cost is one callback per quarter threshold.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import math
 import sys
@@ -107,6 +108,10 @@ def describe_task(task: asyncio.Task[Any] | None) -> tuple[str, str] | None:
     return step.describe() if step is not None else None
 
 
+# Collections shorter than this in a stall are not worth a mention.
+GC_WORTH_NAMING = 0.001
+
+
 class Watchdog:
     def __init__(self, threshold_ms: float = 100.0) -> None:
         self.threshold = threshold_ms / 1000.0
@@ -118,24 +123,47 @@ class Watchdog:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread = 0
         self._handle: asyncio.TimerHandle | None = None
+        # Time in garbage collections, which hold the loop as any code does: a
+        # stall that was mostly a collection says so, or the stack (a gc
+        # callback, or whatever ran next) would take the blame.
+        self.gc_seconds = 0.0
+        self._gc_at_tick = 0.0
+        self._gc_started = 0.0
 
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self._loop = loop or asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
         self._last = time.monotonic()
         self._tick()
+        if self._on_gc not in gc.callbacks:
+            gc.callbacks.append(self._on_gc)
         self._thread = threading.Thread(target=self._watch, name="tether-watchdog", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
+        if self._on_gc in gc.callbacks:
+            gc.callbacks.remove(self._on_gc)
         if self._handle is not None:
             self._handle.cancel()
         if self._thread is not None:
             self._thread.join(1.0)
 
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        elif self._gc_started:
+            self.gc_seconds += time.perf_counter() - self._gc_started
+            self._gc_started = 0.0
+
+    def _gc_since_tick(self) -> float:
+        started = self._gc_started  # a collection still running as the stall is read
+        running = time.perf_counter() - started if started else 0.0
+        return self.gc_seconds - self._gc_at_tick + running
+
     def _tick(self) -> None:
         self._last = time.monotonic()
+        self._gc_at_tick = self.gc_seconds
         assert self._loop is not None
         self._handle = self._loop.call_later(self.interval, self._tick)
 
@@ -156,18 +184,27 @@ class Watchdog:
         stack = "".join(traceback.format_stack(frame, limit=12)) if frame else "(no stack)"
         if telemetry.enabled(telemetry.WATCHDOG_STALL):
             telemetry.emit(telemetry.WATCHDOG_STALL, telemetry.stall_data(lag, where, stack))
+        collecting = self._gc_since_tick()
+        gc_note = (
+            f" ({collecting * 1000:.0f} ms of it in garbage collection:"
+            " see TETHER['GC'] in docs/live-views.md)"
+            if collecting >= GC_WORTH_NAMING
+            else ""
+        )
         if where is None:
             logger.warning(
-                "event loop blocked for %.0f ms outside any live view handler:\n%s",
+                "event loop blocked for %.0f ms outside any live view handler%s:\n%s",
                 lag * 1000,
+                gc_note,
                 stack,
             )
         else:
             logger.warning(
-                "event loop blocked for %.0f ms by %s.%s:\n%s",
+                "event loop blocked for %.0f ms by %s.%s%s:\n%s",
                 lag * 1000,
                 where[0],
                 where[1],
+                gc_note,
                 stack,
             )
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import re
 import time
 from types import SimpleNamespace
 from typing import Any
@@ -73,6 +75,7 @@ async def test_watchdog_counts_a_blocked_loop(caplog: pytest.LogCaptureFixture) 
     assert len(reports) == 1  # one long stall is reported once, with the blocking line
     assert "event loop blocked for" in reports[0]
     assert "outside any live view handler" in reports[0]
+    assert "garbage collection" not in reports[0]
 
 
 async def test_watchdog_stop_ends_thread_and_ticks() -> None:
@@ -101,3 +104,30 @@ async def test_tethers_own_render_is_not_blamed_on_the_views_handler() -> None:
         assert describe_task(task) == ("Shop", "mount")
     finally:
         del steps[task]
+
+
+async def test_a_stall_spent_in_garbage_collection_says_so(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The stack then shows a gc callback or what ran next, never the collection."""
+
+    def slow_collection(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            time.sleep(0.2)  # within the collection, as a long walk of the heap is
+
+    watchdog = Watchdog(threshold_ms=50)
+    with caplog.at_level(logging.WARNING, logger="tether.watchdog"):
+        watchdog.start()
+        gc.callbacks.append(slow_collection)
+        try:
+            await asyncio.sleep(0.02)
+            gc.collect()
+            await asyncio.sleep(0.02)
+        finally:
+            gc.callbacks.remove(slow_collection)
+            watchdog.stop()
+    (report,) = [r.getMessage() for r in caplog.records if "blocked" in r.getMessage()]
+    found = re.search(r"\((\d+) ms of it in garbage collection: see TETHER\['GC'\]", report)
+    assert found, report
+    assert int(found.group(1)) >= 50
+    assert watchdog._on_gc not in gc.callbacks
