@@ -72,3 +72,16 @@ def test_login_required_redirects_anonymous_users_and_greets_members(
     page.wait_for_selector(".phx-connected")
     assert page.url.endswith("/login-required/")
     assert page.text_content("#username") == "demo"
+
+
+def test_tether_options_reach_the_client_but_never_replace_the_csrf_token(
+    page: Any, demo_server: ServerProcess
+) -> None:
+    page.add_init_script(
+        "window.TetherOptions = {reloadJitterMin: 1234, params: {_csrf_token: 'forged'}};"
+    )
+    page.goto(demo_server.url + "/counter/")
+    page.wait_for_selector(".phx-connected")  # joined: the page's own token was sent
+    assert page.evaluate("window.liveSocket.reloadJitterMin") == 1234
+    page.click("#inc")
+    page.wait_for_function("document.querySelector('#count').textContent === '1'")

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from pages import (
     catalog,
     chat,
+    errors_lab,
     js_commands,
     keyed_lab,
     profile,
@@ -30,6 +31,7 @@ urlpatterns = [
     path("counter-plain/", views.counter_plain, name="counter-plain"),
     path("templates/nested/", templates_demo.NestedTemplates.as_view(), name="templates-nested"),
     path("templates/table/", templates_demo.SortableTable.as_view(), name="templates-table"),
+    path("errors/", errors_lab.ErrorsPage.as_view(), name="errors-lab"),
     path("templates/select/", select_lab.Selects.as_view(), name="templates-select"),
     path("templates/keyed/", keyed_lab.KeyedComprehension.as_view(), name="templates-keyed"),
     path("templates/form/", templates_demo.SignupFormPage.as_view(), name="templates-form"),

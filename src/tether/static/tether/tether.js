@@ -4,6 +4,8 @@
 // (how long the WebSocket may take before the page falls back to long polling;
 // 0 turns the fallback off) and data-debug (DEBUG: say so in the console).
 // Client-side uploaders (external uploads): window.TetherUploaders = {Name: fn}.
+// Any other LiveSocket option (reloadJitterMin, maxReloads, dom, ...):
+// window.TetherOptions = {...}; its params are sent beside the CSRF token.
 (function () {
   "use strict";
   var data = (document.currentScript && document.currentScript.dataset) || {};
@@ -14,6 +16,15 @@
     hooks: window.TetherHooks || {},
     uploaders: window.TetherUploaders || {}, // external uploads: docs/uploads.md
   };
+  var extra = window.TetherOptions || {};
+  Object.keys(extra).forEach(function (key) {
+    if (key !== "params") {
+      options[key] = extra[key];
+    }
+  });
+  if (extra.params) {
+    options.params = Object.assign({}, extra.params, { _csrf_token: csrfToken });
+  }
   var fallbackMs = parseInt(data.longpollFallbackMs || "0", 10);
   if (fallbackMs > 0) {
     options.longPollFallbackMs = fallbackMs;
