@@ -112,6 +112,7 @@ class LiveView(EventHandlers, StreamsMixin, UploadsMixin, FamilyMixin, Assigns):
     _host: Host
     _effects: Effects
     _flash: dict[str, str]
+    _connect_params: dict[str, Any] | None
     request: HttpRequest
 
     def __init__(self) -> None:
@@ -178,6 +179,13 @@ class LiveView(EventHandlers, StreamsMixin, UploadsMixin, FamilyMixin, Assigns):
     @property
     def connected(self) -> bool:
         return self._host.connected
+
+    @property
+    def connect_params(self) -> dict[str, Any] | None:
+        """What the browser's client sent with this join (``window.TetherOptions.params``,
+        and the client's own ``_mounts``...): None in the dead render. Phoenix's
+        ``get_connect_params``: read the browser's time zone or screen size in ``mount``."""
+        return self.__dict__.get("_connect_params")
 
     @property
     def flash(self) -> dict[str, str]:

@@ -99,41 +99,38 @@ def test_gives_up_on_a_child_that_keeps_failing_and_keeps_the_page(
     assert page.locator("#render-time").is_visible()  # the main view still stands
 
 
-def test_page_does_not_reload_if_child_crashes(page: Any, demo_server: ServerProcess) -> None:
+def _open_with_child(page: Any, server: ServerProcess) -> tuple[Watched, str, str]:
+    """The page and its child connected; their render marks."""
     watched = Watched(page)
-    page.goto(demo_server.url + LAB + "?child")
+    page.goto(server.url + LAB + "?child")
     sync_lv(page)
     page.wait_for_selector("#child.phx-connected")
     parent = page.locator("#render-time").inner_text()
-    child = page.locator("#child-render-time").inner_text()
+    return watched, parent, page.locator("#child-render-time").inner_text()
 
-    page.get_by_role("button", name="Crash child").click()
+
+def _crash(page: Any, button: str, mark: str, before: str) -> None:
+    """Click ``button``, then wait until ``mark`` shows another render than ``before``."""
+    page.get_by_role("button", name=button).click()
     _close_overlay(page)
     page.wait_for_function(
-        "(before) => document.querySelector('#child-render-time')?.textContent !== before",
-        arg=child,
+        "([mark, before]) => document.querySelector(mark)?.textContent !== before",
+        arg=[mark, before],
     )
+    sync_lv(page)
     page.wait_for_selector("#child.phx-connected")
+
+
+def test_page_does_not_reload_if_child_crashes(page: Any, demo_server: ServerProcess) -> None:
+    watched, parent, child = _open_with_child(page, demo_server)
+    _crash(page, "Crash child", "#child-render-time", child)
     assert watched.said("view crashed")
     assert page.locator("#render-time").inner_text() == parent, "the parent was not remounted"
     assert len(watched.loads) == 1
 
 
 def test_page_does_not_reload_if_main_crashes(page: Any, demo_server: ServerProcess) -> None:
-    watched = Watched(page)
-    page.goto(demo_server.url + LAB + "?child")
-    sync_lv(page)
-    page.wait_for_selector("#child.phx-connected")
-    parent = page.locator("#render-time").inner_text()
-    child = page.locator("#child-render-time").inner_text()
-
-    page.get_by_role("button", name="Crash main").click()
-    _close_overlay(page)
-    page.wait_for_function(
-        "(before) => document.querySelector('#render-time')?.textContent !== before",
-        arg=parent,
-    )
-    sync_lv(page)
-    page.wait_for_selector("#child.phx-connected")
+    watched, parent, child = _open_with_child(page, demo_server)
+    _crash(page, "Crash main", "#render-time", parent)
     assert page.locator("#child-render-time").inner_text() != child, "its child remounted too"
     assert len(watched.loads) == 1, "remounted over the same socket, not reloaded"

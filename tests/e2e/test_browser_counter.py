@@ -85,3 +85,15 @@ def test_tether_options_reach_the_client_but_never_replace_the_csrf_token(
     assert page.evaluate("window.liveSocket.reloadJitterMin") == 1234
     page.click("#inc")
     page.wait_for_function("document.querySelector('#count').textContent === '1'")
+
+
+def test_the_clock_shows_the_time_zone_the_browser_sent_with_its_join(
+    browser: Any, demo_server: ServerProcess
+) -> None:
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.goto(demo_server.url + "/clock/")
+    page.wait_for_selector(".phx-connected")
+    page.wait_for_selector("#your-zone")  # not in the dead render: only the client knows it
+    assert page.text_content("#your-zone") == "Asia/Tokyo"
+    context.close()

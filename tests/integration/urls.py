@@ -4,6 +4,7 @@ from tests.integration import views
 
 urlpatterns = [
     path("echo/", views.Echo.as_view()),
+    path("connect-params/", views.ConnectParams.as_view()),
     path("loads/", views.Loads.as_view()),
     path("busy/", views.Busy.as_view()),
     path("listener/", views.Listener.as_view()),

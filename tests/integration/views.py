@@ -300,3 +300,15 @@ class Listener(LiveView):
                 await asyncio.sleep(3600)
         except TimeoutError:
             self.last = f"timed out, mood {LISTENER_MOOD.get()} (was {seen})"
+
+
+class ConnectParams(LiveView):
+    """Shows the names the client sent with the join (``#total``) and its time zone."""
+
+    template_name = "itest/echo.html"
+
+    async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
+        params = self.connect_params
+        self.effects: list[int] = []
+        self.total = "dead render" if params is None else ",".join(sorted(params))
+        self.last = "" if params is None else str(params.get("timezone", ""))

@@ -78,6 +78,8 @@ class Clock(LiveView):
     async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
         self.now = _now()
         self.page_title = "Clock"
+        # The browser's own time zone, which only the client knows: sent with the join.
+        self.your_zone = str((self.connect_params or {}).get("timezone", ""))[:64]
         if self.connected:
             self.send_interval(1.0, "tick")
 

@@ -35,7 +35,7 @@ from tether import protocol, tokens
 from tether.django.views import user_id
 from tether.errors import JoinRefused
 from tether.family import Placement
-from tether.live.join import Admission, admit, browser_request, page_tokens
+from tether.live.join import Admission, admit, browser_request, connect_params, page_tokens
 from tether.view import LiveView
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ async def admit_view(session: LiveSession, payload: Any) -> Admission:
         url=token.url,
         navigating=False,
         flash=flash if isinstance(flash, dict) else {},
+        connect_params=connect_params(payload),
     )
 
 

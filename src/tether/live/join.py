@@ -56,6 +56,7 @@ class Admission:
     navigating: bool  # live navigation (``redirect`` in the payload): no state to resume
     flash: dict[str, str]
     live_session: LiveSession | None = None  # the URL's, which the page's token names too
+    connect_params: dict[str, Any] | None = None  # the client's params, but its CSRF token
 
 
 # Django's own middleware that never refuses a GET that reached a view. Any other
@@ -186,13 +187,24 @@ async def admit(scope: dict[str, Any], topic: str, payload: object) -> Admission
         navigating=navigating,
         flash=flash if isinstance(flash, dict) else {},
         live_session=live_session,
+        connect_params=connect_params(payload),
     )
+
+
+def connect_params(payload: dict[str, Any]) -> dict[str, Any]:
+    """What the client sent as the join's ``params``: its own (``_mounts``...) and the
+    page's ``window.TetherOptions.params``; the CSRF token has done its work."""
+    params = payload.get(protocol.PARAMS)
+    if not isinstance(params, dict):
+        return {}
+    return {k: v for k, v in params.items() if k != protocol.CSRF_PARAM}
 
 
 async def before_mount(view: LiveView, admission: Admission) -> None:
     """Activate the request's language and time zone, then run the ``on_mount``
     hooks; a hook that halts refuses the join with where to go instead."""
     request = admission.request
+    view._connect_params = admission.connect_params
     await activation.activate(request)
     session = admission.live_session
     hooks = hooks_of(admission.view_cls, session.on_mount if session is not None else ())

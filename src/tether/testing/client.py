@@ -54,15 +54,23 @@ class LiveClient:
     """One browser: a cookie jar, and live pages opened with ``live()``.
 
     ``transport="longpoll"`` connects its pages over long poll, as a browser whose
-    WebSocket is blocked does; everything else is the same.
+    WebSocket is blocked does; everything else is the same. ``connect_params`` go
+    with every join, as a page's ``window.TetherOptions.params`` do
+    (``LiveView.connect_params``).
     """
 
     def __init__(
-        self, app: ASGIApp | None = None, *, base_url: str = BASE_URL, transport: str = WEBSOCKET
+        self,
+        app: ASGIApp | None = None,
+        *,
+        base_url: str = BASE_URL,
+        transport: str = WEBSOCKET,
+        connect_params: dict[str, Any] | None = None,
     ) -> None:
         if transport not in TRANSPORTS:
             raise LiveTestError(f"transport must be one of {TRANSPORTS}, not {transport!r}")
         self.transport = transport
+        self.connect_params = dict(connect_params or {})
         if app is None:
             from tether.asgi import get_application
 

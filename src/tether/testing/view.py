@@ -39,6 +39,7 @@ class Browser(Protocol):
     base_url: str
     http: httpx.AsyncClient
     transport: str
+    connect_params: dict[str, Any]
 
     def crash_logs(self) -> list[str]: ...
 
@@ -109,6 +110,7 @@ class LiveViewTest(Navigating, Waiting):
         payload = pushes.join(
             self.page, url, redirect=redirect, mounts=self._joins, flash=self._join_flash
         )
+        payload[protocol.PARAMS] = {**self.client.connect_params, **payload[protocol.PARAMS]}
         reply = await self._request(protocol.PHX_JOIN, payload)
         response = reply[protocol.REPLY_RESPONSE]
         if reply[protocol.REPLY_STATUS] != protocol.STATUS_OK:
