@@ -74,6 +74,7 @@ class Counter(LiveView):
 
 class Clock(LiveView):
     template_name = "pages/clock.html"
+    layout = "clock_layout.html"  # its page sends the browser's time zone with the join
 
     async def mount(self, request: HttpRequest, **kwargs: Any) -> None:
         self.now = _now()
