@@ -26,6 +26,7 @@ from django.conf import settings
 
 from tether import telemetry
 from tether.conf import setting
+from tether.live.collector import PauseClock
 from tether.protocol import EVENT_NAME, Mailbox
 
 logger = logging.getLogger("tether.watchdog")
@@ -126,9 +127,8 @@ class Watchdog:
         # Time in garbage collections, which hold the loop as any code does: a
         # stall that was mostly a collection says so, or the stack (a gc
         # callback, or whatever ran next) would take the blame.
-        self.gc_seconds = 0.0
+        self._gc = PauseClock()
         self._gc_at_tick = 0.0
-        self._gc_started = 0.0
 
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self._loop = loop or asyncio.get_running_loop()
@@ -150,20 +150,15 @@ class Watchdog:
             self._thread.join(1.0)
 
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
-        if phase == "start":
-            self._gc_started = time.perf_counter()
-        elif self._gc_started:
-            self.gc_seconds += time.perf_counter() - self._gc_started
-            self._gc_started = 0.0
+        self._gc.phase(phase)
 
     def _gc_since_tick(self) -> float:
-        started = self._gc_started  # a collection still running as the stall is read
-        running = time.perf_counter() - started if started else 0.0
-        return self.gc_seconds - self._gc_at_tick + running
+        # With a collection still running as the stall is read.
+        return self._gc.total - self._gc_at_tick + self._gc.running()
 
     def _tick(self) -> None:
         self._last = time.monotonic()
-        self._gc_at_tick = self.gc_seconds
+        self._gc_at_tick = self._gc.total
         assert self._loop is not None
         self._handle = self._loop.call_later(self.interval, self._tick)
 

@@ -25,7 +25,6 @@ from django.utils.module_loading import import_string
 from tether.conf import setting
 from tether.live.collector import collector
 from tether.presence import get_presence
-from tether.pubsub import get_pubsub
 from tether.state import get_state_store
 
 
@@ -40,7 +39,6 @@ def warm_up() -> None:
     for name in ("MESSAGE_STORAGE", "SESSION_SERIALIZER"):  # what middleware loads per request
         import_string(getattr(settings, name))
     get_state_store()
-    get_pubsub()  # built, not started: nothing connects here
-    get_presence()
+    get_presence()  # and the pub/sub it runs over: built, not started, nothing connects
     if setting("GC").get("FREEZE"):
         collector.freeze_startup()

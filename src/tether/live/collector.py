@@ -76,6 +76,32 @@ def _never_busy() -> bool:
     return False
 
 
+class PauseClock:
+    """Times Python's collections from a gc callback's "start" and "stop" phases."""
+
+    __slots__ = ("started", "total")
+
+    def __init__(self) -> None:
+        self.started = 0.0  # perf_counter() at the running collection's start, or 0
+        self.total = 0.0  # seconds in the collections timed so far
+
+    def phase(self, phase: str) -> float | None:
+        """The pause that has just ended, at "stop"; None otherwise."""
+        if phase == "start":
+            self.started = time.perf_counter()
+            return None
+        if not self.started:
+            return None
+        pause, self.started = time.perf_counter() - self.started, 0.0
+        self.total += pause
+        return pause
+
+    def running(self) -> float:
+        """How long the collection under way has run so far (0: none is)."""
+        started = self.started
+        return time.perf_counter() - started if started else 0.0
+
+
 class Collector:
     def __init__(self) -> None:
         self.full_every: float | None = 600.0
@@ -93,7 +119,7 @@ class Collector:
         self._handle: asyncio.TimerHandle | None = None
         self._collecting = False
         self._last_full = time.monotonic()
-        self._gc_started = 0.0
+        self._clock = PauseClock()
 
     def install(
         self,
@@ -168,10 +194,8 @@ class Collector:
             self._pending = False
 
     def _time(self, phase: str, info: dict[str, Any]) -> None:
-        if phase == "start":
-            self._gc_started = time.perf_counter()
-        elif self._gc_started:
-            pause, self._gc_started = time.perf_counter() - self._gc_started, 0.0
+        pause = self._clock.phase(phase)
+        if pause is not None:
             telemetry.emit(telemetry.GC_PAUSE, telemetry.gc_data(pause, info))
 
     def _settle(self) -> None:
